@@ -1,0 +1,310 @@
+"""Load and validate ``config/healing-map.toml``.
+
+The file is parsed with :mod:`tomllib` and validated by pydantic models that
+forbid unknown keys, so a typo is one clear line naming the key and the file
+(:class:`~sync.errors.ConfigError`, exit 2) instead of a silently ignored
+setting. Relative paths are resolved against the config file's folder.
+
+Example::
+
+    >>> from sync.config import load_config
+    >>> cfg = load_config("config/healing-map.toml")      # doctest: +SKIP
+    >>> cfg.campaign.timezone
+    'America/Chicago'
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Literal, Union
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from sync.errors import ConfigError
+from sync.records import Precision
+
+DEFAULT_CONFIG = Path("config/healing-map.toml")
+CONFIG_ENV = "HEALING_MAP_CONFIG"
+
+#: Canonical fields a form can map. ``raw`` cells of other headers are ignored.
+CANONICAL_FIELDS = (
+    "submitted_at", "contact_email", "contact_name", "organization", "title", "event_type",
+    "description", "event_date", "start_time", "end_time", "location", "zip", "link",
+    "languages", "contact_phone", "public_consent", "approved",
+)
+#: Fields that never reach a public output.
+CONTACT_FIELDS = ("contact_email", "contact_name", "contact_phone")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CampaignConfig(_Strict):
+    title: str = "Together We Heal"
+    timezone: str = "America/Chicago"
+    starts: date
+    ends: date
+    form_url: str = ""
+    #: How the sheet's locale writes dates: month/day (US) or day/month.
+    date_order: Literal["MDY", "DMY"] = "MDY"
+    #: When on, only responses whose ``approved`` cell says yes are published.
+    moderation: bool = False
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+    @model_validator(mode="after")
+    def _window_in_order(self):
+        if self.ends < self.starts:
+            raise ValueError("campaign.ends is before campaign.starts")
+        return self
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class FileSource(_Strict):
+    """A CSV or XLSX export of the responses sheet on disk."""
+
+    kind: Literal["file"]
+    path: Path
+    #: Worksheet of an XLSX file; the first one when empty.
+    worksheet: str = ""
+
+
+class UrlSource(_Strict):
+    """A sheet published to the web as CSV (File → Share → Publish to web)."""
+
+    kind: Literal["url"]
+    url: str
+    timeout_seconds: float = 30.0
+
+
+class GoogleSheetsSource(_Strict):
+    """The live responses sheet, read with gspread and a service account."""
+
+    kind: Literal["google_sheets"]
+    #: The spreadsheet key or its full URL.
+    spreadsheet: str
+    worksheet: str = "Form Responses 1"
+    #: Service-account key file; ``GOOGLE_APPLICATION_CREDENTIALS`` when empty.
+    credentials: Path | None = None
+    timeout_seconds: float = 30.0
+    max_attempts: int = Field(default=5, ge=1, le=20)
+    max_retry_seconds: float = Field(default=120.0, gt=0)
+
+
+SourceConfig = Annotated[Union[FileSource, UrlSource, GoogleSheetsSource], Field(discriminator="kind")]
+
+
+class StatusWritebackConfig(_Strict):
+    enabled: bool = False
+    worksheet: str = "Sync status"
+
+
+class FieldsConfig(_Strict):
+    """Header text of each canonical field (matched after trimming and case-folding)."""
+
+    submitted_at: str = "Timestamp"
+    contact_email: str = "Email Address"
+    contact_name: str = "Your name"
+    organization: str = "Organization or group (optional)"
+    title: str = "Name of your activity"
+    event_type: str = "What type of activity is it?"
+    description: str = "Describe your activity"
+    event_date: str = "Date of the activity"
+    start_time: str = "Start time"
+    end_time: str = "End time"
+    location: str = "Which community area or neighborhood is it rooted in?"
+    zip: str = "ZIP code (optional)"
+    link: str = "Link to join or register"
+    languages: str = "Languages"
+    contact_phone: str = "Phone (optional, for staff only)"
+    public_consent: str = "May we show this activity on the public healing map?"
+    approved: str = "Approved"
+    #: Fields whose column may be absent from the sheet (staff add ``Approved`` later).
+    optional: tuple[str, ...] = ("approved",)
+
+    @field_validator("optional")
+    @classmethod
+    def _known_fields(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = sorted(set(value) - set(CANONICAL_FIELDS))
+        if unknown:
+            raise ValueError(f"unknown field(s) {', '.join(unknown)}")
+        return value
+
+    def headers(self) -> dict[str, str]:
+        """Canonical field → header text."""
+        return {name: getattr(self, name) for name in CANONICAL_FIELDS}
+
+
+class ValidationConfig(_Strict):
+    event_types: tuple[str, ...] = (
+        "Healing circle", "Community conversation", "Storytelling", "Faith gathering",
+        "Arts and culture", "Youth activity", "Workshop or training",
+    )
+    #: Free-text answers outside the list are kept under this type.
+    other_type: str = "Other"
+    languages: tuple[str, ...] = ("English", "Spanish", "Polish", "Chinese", "Arabic", "Tagalog", "Korean", "ASL")
+    required: tuple[str, ...] = ("title", "event_type", "event_date", "start_time", "location", "link")
+    max_title_length: int = Field(default=150, gt=0)
+    max_organization_length: int = Field(default=200, gt=0)
+    max_description_length: int = Field(default=5000, gt=0)
+    phone_region: str = "US"
+
+    @field_validator("required")
+    @classmethod
+    def _known_fields(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = sorted(set(value) - set(CANONICAL_FIELDS))
+        if unknown:
+            raise ValueError(f"unknown field(s) {', '.join(unknown)}")
+        return value
+
+
+class LocationConfig(_Strict):
+    #: The finest precision any public output shows.
+    public_precision: Precision = Precision.COMMUNITY_AREA
+    #: Neighbourhood names and nicknames → community area number (CSV: alias,community_area).
+    aliases: Path = Path("neighborhoods.csv")
+    #: rapidfuzz WRatio score (0–100) a misspelling needs to match a name.
+    fuzzy_threshold: float = Field(default=88.0, ge=50, le=100)
+    citywide_words: tuple[str, ...] = ("citywide", "city wide", "city-wide", "all of chicago", "chicago", "all chicago")
+
+
+class GeocoderConfig(_Strict):
+    enabled: bool = False
+    #: geopy service name: nominatim, arcgis, googlev3, …
+    provider: str = "nominatim"
+    user_agent: str = ""
+    domain: str = ""
+    scheme: Literal["https", "http"] = "https"
+    #: Name of the environment variable holding the API key, for providers that need one.
+    api_key_env: str = ""
+    timeout_seconds: float = Field(default=10.0, gt=0)
+    min_delay_seconds: float = Field(default=1.0, ge=0)
+    max_lookups_per_run: int = Field(default=200, ge=0)
+    #: How long a miss or failed look-up is remembered before it is asked again.
+    miss_ttl_hours: float = Field(default=24.0, ge=0)
+
+
+class MapConfig(_Strict):
+    #: Page languages; the first is the default. Labels live in sync/publish/templates.
+    languages: tuple[str, ...] = ("en", "es")
+    tiles: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    attribution: str = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+    center: tuple[float, float] = (41.8358, -87.6866)
+    zoom: int = 11
+
+
+class GuardConfig(_Strict):
+    #: Refuse to publish when published activities drop by more than this fraction.
+    max_drop_fraction: float = Field(default=0.5, ge=0, le=1)
+
+
+class OutputConfig(_Strict):
+    folder: Path = Path("../output")
+    #: Cache, run history and lock; never published.
+    state_folder: Path = Path("../output/state")
+
+
+class Config(_Strict):
+    campaign: CampaignConfig
+    source: SourceConfig
+    status_writeback: StatusWritebackConfig = StatusWritebackConfig()
+    fields: FieldsConfig = FieldsConfig()
+    validation: ValidationConfig = ValidationConfig()
+    location: LocationConfig = LocationConfig()
+    geocoder: GeocoderConfig = GeocoderConfig()
+    map: MapConfig = MapConfig()
+    guard: GuardConfig = GuardConfig()
+    output: OutputConfig = OutputConfig()
+    #: Where the config was read from; relative paths were resolved against its folder.
+    path: Path = Path("healing-map.toml")
+
+    @property
+    def public_dir(self) -> Path:
+        return self.output.folder / "public"
+
+    @property
+    def staff_dir(self) -> Path:
+        return self.output.folder / "staff"
+
+
+def resolve_config_path(explicit: str | os.PathLike | None = None) -> Path:
+    """The config path from ``--config``, else ``HEALING_MAP_CONFIG``, else the default."""
+    if explicit:
+        return Path(explicit)
+    if os.environ.get(CONFIG_ENV):
+        return Path(os.environ[CONFIG_ENV])
+    return DEFAULT_CONFIG
+
+
+def load_config(path: str | os.PathLike | None = None) -> Config:
+    """Read, validate and resolve a config file; raise :class:`ConfigError` on any problem."""
+    path = resolve_config_path(path)
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: is a folder, not a config file") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    if "path" in data:
+        raise ConfigError(f"{path}: unknown key 'path'")
+    try:
+        config = Config.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(f"{path}: {_describe(exc)}") from None
+    return _resolve_paths(config, Path(path))
+
+
+def _describe(exc: ValidationError) -> str:
+    """One line naming the first bad key, e.g. ``unknown key 'source.paht'``."""
+    err = exc.errors()[0]
+    loc = [str(part) for part in err["loc"] if not str(part).startswith(("file", "url", "google_sheets")) or len(err["loc"]) == 1]
+    key = ".".join(loc) or "(top level)"
+    if err["type"] == "extra_forbidden":
+        more = f" (and {len(exc.errors()) - 1} more problem(s))" if len(exc.errors()) > 1 else ""
+        return f"unknown key '{key}'{more}"
+    if err["type"] == "missing":
+        return f"missing key '{key}'"
+    message = err["msg"].removeprefix("Value error, ")
+    value = err.get("input")
+    shown = f" (got {value!r})" if isinstance(value, (str, int, float, bool)) else ""
+    return f"bad value for '{key}': {message}{shown}"
+
+
+def _resolve_paths(config: Config, path: Path) -> Config:
+    base = path.resolve().parent
+
+    def resolve(p: Path | None) -> Path | None:
+        if p is None:
+            return None
+        p = Path(os.path.expanduser(p))
+        return p if p.is_absolute() else (base / p).resolve()
+
+    source = config.source
+    if isinstance(source, FileSource):
+        source = source.model_copy(update={"path": resolve(source.path)})
+    elif isinstance(source, GoogleSheetsSource) and source.credentials is not None:
+        source = source.model_copy(update={"credentials": resolve(source.credentials)})
+    return config.model_copy(update={
+        "path": path,
+        "source": source,
+        "location": config.location.model_copy(update={"aliases": resolve(config.location.aliases)}),
+        "output": OutputConfig(folder=resolve(config.output.folder), state_folder=resolve(config.output.state_folder)),
+    })

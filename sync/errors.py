@@ -1,0 +1,102 @@
+"""One exception hierarchy for the package, rooted in :class:`HealingMapError`.
+
+Run-level errors carry the process exit code the CLI uses, so the mapping from
+failure to exit code lives in one table (here) rather than in the CLI.
+Per-response location problems are :class:`LocateError` subclasses: they never
+stop a run, they become a reason on the response.
+"""
+
+from __future__ import annotations
+
+
+class HealingMapError(Exception):
+    """Base class of every error raised on purpose by the package."""
+
+    exit_code = 1
+
+
+class ConfigError(HealingMapError):
+    """The configuration file is missing, malformed or has a bad value (exit 2)."""
+
+    exit_code = 2
+
+
+class UsageError(ConfigError):
+    """The command line itself is wrong (exit 2)."""
+
+
+class SourceError(HealingMapError):
+    """The responses could not be read; outputs are left untouched (exit 3)."""
+
+    exit_code = 3
+
+
+class HeaderMismatch(SourceError):
+    """The sheet's header row does not match the configured mapping."""
+
+    def __init__(self, message: str, *, missing=(), unknown=(), duplicated=()):
+        super().__init__(message)
+        self.missing = tuple(missing)
+        self.unknown = tuple(unknown)
+        self.duplicated = tuple(duplicated)
+
+
+class SourceTimeout(SourceError, TimeoutError):
+    """The source did not answer in time."""
+
+
+class GuardTripped(HealingMapError):
+    """Published activities dropped more than the safety guard allows (exit 4)."""
+
+    exit_code = 4
+
+
+class SyncLocked(HealingMapError):
+    """Another sync holds the lock (exit 5)."""
+
+    exit_code = 5
+
+
+class PublishError(HealingMapError):
+    """The outputs could not be written; the previous ones stay in place."""
+
+    exit_code = 6
+
+
+# --- per-response location errors: never fatal, each becomes a reason ---------------
+
+
+class LocateError(HealingMapError):
+    """A response's location could not be resolved.
+
+    ``code`` is a stable identifier used in the staff CSVs and the report;
+    ``status`` is the response status this error implies (rejected or held).
+    """
+
+    code = "location_not_found"
+    status = "rejected"
+
+
+class LocationNotFound(LocateError):
+    """Nothing in the gazetteer (or the geocoder) matches the text."""
+
+    code = "location_not_found"
+
+
+class OutsideCity(LocateError):
+    """The place exists but lies outside Chicago."""
+
+    code = "outside_city"
+
+
+class NeedsGeocoder(LocateError):
+    """An address or intersection, and no online geocoder is configured."""
+
+    code = "needs_geocoder"
+
+
+class LookupPending(LocateError):
+    """The online geocoder was unavailable or over its per-run cap; retried next run."""
+
+    code = "location_pending"
+    status = "held"

@@ -1,0 +1,50 @@
+"""The locate stage: give every response a place, or a reason it has none.
+
+>>> locator = build_locator(config)                 # doctest: +SKIP
+>>> locate_responses(responses, locator)            # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from sync.config import Config
+from sync.errors import LocateError
+from sync.locate.gazetteer import Gazetteer
+from sync.records import Location, Reason, Response
+
+
+def build_locator(config: Config) -> Gazetteer:
+    """The offline gazetteer, with the online geocoder behind it when one is configured."""
+    street = None
+    if config.geocoder.enabled:
+        from sync.locate.geocoder import build_street_locator
+        from sync.locate.geography import load_geography
+
+        street = build_street_locator(config.geocoder, state_folder=config.output.state_folder,
+                                      geography=load_geography())
+    return Gazetteer.from_config(config, street_locator=street)
+
+
+def locate_responses(responses: list[Response], locator: Gazetteer, *, progress: bool = False) -> None:
+    """Resolve each response's location once per distinct answer, in submission order."""
+    results: dict[tuple[str, str], Location | LocateError] = {}
+    pending = [r for r in responses if r.location_text or r.zip]
+    for r in _progress(pending, enabled=progress):
+        key = (r.location_text, r.zip)
+        if key not in results:
+            try:
+                results[key] = locator.locate(r.location_text, r.zip)
+            except LocateError as exc:
+                results[key] = exc
+        result = results[key]
+        if isinstance(result, LocateError):
+            r.add(Reason(result.code, str(result), result.status, "location"))
+        else:
+            r.location = result
+
+
+def _progress(items: list, *, enabled: bool):
+    if not enabled:
+        return items
+    from sync.locate.progress import progress_iter
+
+    return progress_iter(items, total=len(items), description="Locating", enabled=True)

@@ -1,0 +1,99 @@
+"""The publish stage: build every output in memory, then write each file atomically.
+
+``public/`` is safe to publish as-is (no contact details, locations no finer
+than the configured precision); ``staff/`` holds everything staff need.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from pathlib import Path
+
+from sync.config import Config
+from sync.locate.geography import Geography
+from sync.publish.exports import (
+    PUBLIC_COLUMNS, REJECTED_COLUMNS, STAFF_COLUMNS, csv_bytes, geojson_bytes, public_csv_rows, rejected_row,
+    staff_row,
+)
+from sync.records import Location, Precision, Response, Status
+
+#: Decimal places of public coordinates (~1 m); coarsening to the public precision happens first.
+_DIGITS = 5
+
+
+def event_id(r: Response) -> str:
+    """A stable id across runs that reveals nothing about the host."""
+    basis = f"{r.raw.get('submitted_at', '')}|{r.title}|{r.event_date}|{r.row_number if not r.raw.get('submitted_at') else ''}"
+    return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:12]
+
+
+def public_point(loc: Location, precision: Precision, geography: Geography) -> tuple[float | None, float | None, str, Precision]:
+    """Coarsen a location to the public precision: (lat, lon, place label, precision shown)."""
+    if loc.precision is Precision.CITYWIDE:
+        return None, None, "Citywide", Precision.CITYWIDE
+    area = geography.areas[loc.community_area]
+    if loc.precision.rank >= precision.rank:
+        shown, lat, lon = loc.precision, loc.lat, loc.lon
+    elif precision is Precision.ZIP and (loc.zip or geography.zip_at(loc.lat, loc.lon)):
+        code = loc.zip or geography.zip_at(loc.lat, loc.lon)
+        (lat, lon), shown = geography.zip_point(code), Precision.ZIP
+        loc = Location(Precision.ZIP, loc.community_area, loc.community_area_name, lat, lon, zip=code)
+    elif precision in (Precision.ADDRESS, Precision.INTERSECTION):
+        shown, lat, lon = loc.precision, loc.lat, loc.lon
+    else:
+        shown, lat, lon = Precision.COMMUNITY_AREA, area.lat, area.lon
+    place = f"{area.name} (ZIP {loc.zip})" if shown is Precision.ZIP and loc.zip else area.name
+    return round(lat, _DIGITS), round(lon, _DIGITS), place, shown
+
+
+def public_event(r: Response, config: Config, geography: Geography) -> dict:
+    """The public view of a published response: no contact details, coarsened location."""
+    lat, lon, place, shown = public_point(r.location, config.location.public_precision, geography)
+    return {
+        "id": event_id(r),
+        "title": r.title,
+        "organization": r.organization,
+        "type": r.event_type,
+        "type_detail": r.event_type_detail,
+        "description": r.description,
+        "date": r.event_date.isoformat(),
+        "starts_at": r.starts_at.isoformat() if r.starts_at else "",
+        "ends_at": r.ends_at.isoformat() if r.ends_at else "",
+        "languages": list(r.languages),
+        "link": r.link,
+        "community_area": r.location.community_area,
+        "community_area_name": r.location.community_area_name or "",
+        "precision": shown.value,
+        "place": place,
+        "lat": lat,
+        "lon": lon,
+    }
+
+
+def public_events(responses: list[Response], config: Config, geography: Geography) -> list[dict]:
+    """Published responses as public events, in date and time order."""
+    events = [public_event(r, config, geography) for r in responses if r.status is Status.PUBLISHED]
+    events.sort(key=lambda e: (e["starts_at"] or e["date"], e["title"].casefold()))
+    return events
+
+
+def build_outputs(responses: list[Response], events: list[dict], report: dict, *, config: Config,
+                  geography: Geography, generated_at: datetime) -> dict[Path, bytes | str]:
+    """Every output file's content, keyed by path; nothing is written here."""
+    from sync.publish.map_page import render_map_page
+    from sync.publish.staff_page import render_staff_page
+
+    public, staff = config.public_dir, config.staff_dir
+    rejected = [r for r in responses if r.status is Status.REJECTED]
+    return {
+        public / "events.csv": csv_bytes(PUBLIC_COLUMNS, public_csv_rows(events)),
+        public / "events.geojson": geojson_bytes(events),
+        public / "index.html": render_map_page(events, areas=geography.areas_geojson(), config=config,
+                                               generated_at=generated_at),
+        staff / "responses.csv": csv_bytes(STAFF_COLUMNS, [staff_row(r) for r in responses]),
+        staff / "rejected.csv": csv_bytes(REJECTED_COLUMNS, [rejected_row(r) for r in rejected]),
+        staff / "report.json": json.dumps(report, indent=2, ensure_ascii=False, default=str) + "\n",
+        staff / "index.html": render_staff_page(report, rejected=[rejected_row(r) for r in rejected], config=config),
+    }

@@ -1,0 +1,93 @@
+"""Campaign rules over normalized responses. Every check runs on every response.
+
+Checks add :class:`~sync.records.Reason` objects and never raise; the status is
+decided once all stages have had their say (see ``Response.decide_status``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sync.config import Config
+from sync.normalize import FIELD_LABELS, required_present
+from sync.records import Reason, Response
+
+#: Which raw cells count as "answered" for each required field.
+_REQUIRED_CELL = {"event_type": "event_type", "start_time": "start_time", "location": "location"}
+
+
+def validate_response(r: Response, config: Config) -> None:
+    """Apply the per-response rules: required answers, the campaign window, lengths, consent."""
+    rules = config.validation
+    for field in rules.required:
+        if not required_present(r, _REQUIRED_CELL.get(field, field)):
+            r.add(Reason(f"missing_{field}", f"missing {FIELD_LABELS[field]}", "rejected", field))
+    campaign = config.campaign
+    if r.event_date is not None and not campaign.starts <= r.event_date <= campaign.ends:
+        r.add(Reason(
+            "date_outside_campaign",
+            f"date {r.event_date:%m/%d/%Y} is outside the campaign "
+            f"({campaign.starts:%m/%d/%Y} to {campaign.ends:%m/%d/%Y})",
+            "rejected", "event_date",
+        ))
+    if r.starts_at and r.ends_at and r.ends_at <= r.starts_at:
+        r.add(Reason(
+            "end_before_start",
+            f"end time {r.ends_at:%I:%M %p} is not after start time {r.starts_at:%I:%M %p}",
+            "rejected", "end_time",
+        ))
+    if len(r.title) > rules.max_title_length:
+        r.add(Reason("title_too_long", f"activity name is {len(r.title):,} characters; at most "
+                     f"{rules.max_title_length} allowed", "rejected", "title"))
+    if len(r.organization) > rules.max_organization_length:
+        r.add(Reason("organization_too_long", f"organization is {len(r.organization):,} characters; at most "
+                     f"{rules.max_organization_length} allowed", "rejected", "organization"))
+    if len(r.description) > rules.max_description_length:
+        r.add(Reason("description_shortened", f"description of {len(r.description):,} characters shortened to "
+                     f"{rules.max_description_length:,}", "warning", "description"))
+        r.description = r.description[: rules.max_description_length - 1].rstrip() + "…"
+    if r.public_consent is False:
+        r.add(Reason("no_consent", "the host did not consent to the public map", "held", "public_consent"))
+    elif r.public_consent is None:
+        r.add(Reason("consent_unanswered", "consent to the public map not given", "held", "public_consent"))
+    if campaign.moderation and r.approved is not True:
+        reason = ("not_approved", "not approved by staff") if r.approved is False else (
+            "awaiting_approval", "awaiting approval")
+        r.add(Reason(*reason, "held", "approved"))
+
+
+def duplicate_key(r: Response) -> tuple | None:
+    """Same contact, title and date: the host sent the activity again."""
+    contact = r.contact_email.casefold() or r.contact_name.casefold()
+    if not contact or not r.title or r.event_date is None:
+        return None
+    return contact, " ".join(r.title.casefold().split()), r.event_date
+
+
+def mark_superseded(responses: list[Response]) -> None:
+    """Hold every repeat submission but the latest (by timestamp, then sheet row)."""
+    floor = datetime.min.replace(tzinfo=None)
+
+    def order(r: Response):
+        return (r.submitted_at.replace(tzinfo=None) if r.submitted_at else floor, r.row_number)
+
+    groups: dict[tuple, list[Response]] = {}
+    for r in responses:
+        key = duplicate_key(r)
+        if key is not None:
+            groups.setdefault(key, []).append(r)
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        winner = max(group, key=order)
+        for r in group:
+            if r is not winner:
+                r.add(Reason("superseded", f"superseded by a later submission in row {winner.row_number}",
+                             "held", None))
+
+
+def validate_responses(responses: list[Response], config: Config) -> None:
+    """Run every rule on every response, then mark repeat submissions."""
+    for r in responses:
+        validate_response(r, config)
+    mark_superseded(responses)
