@@ -101,17 +101,35 @@ class GoogleSheetsSource(_Strict):
     worksheet: str = "Form Responses 1"
     #: Service-account key file; ``GOOGLE_APPLICATION_CREDENTIALS`` when empty.
     credentials: Path | None = None
-    timeout_seconds: float = 30.0
+    #: Seconds to wait for each HTTP request, token requests included.
+    timeout_seconds: float = Field(default=30.0, gt=0)
+    #: Tries per request when Google answers 408, 429, 5xx or a rate-limit 403.
     max_attempts: int = Field(default=5, ge=1, le=20)
+    #: Longest total wait between those tries; past it the run fails (exit 3).
     max_retry_seconds: float = Field(default=120.0, gt=0)
+    #: Base URL of the Sheets API; change it only for a proxy or the test server.
+    api_endpoint: str = "https://sheets.googleapis.com"
+
+    @field_validator("api_endpoint")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("https://", "http://")):
+            raise ValueError("must start with https:// (or http:// for a local test server)")
+        return value.rstrip("/")
 
 
 SourceConfig = Annotated[Union[FileSource, UrlSource, GoogleSheetsSource], Field(discriminator="kind")]
 
 
 class StatusWritebackConfig(_Strict):
+    """Write each response's status back to a worksheet of the Google Sheet.
+
+    Needs the sheet shared with the service account as Editor; the worksheet is
+    created when missing and rewritten each run, never the responses worksheet.
+    """
+
     enabled: bool = False
-    worksheet: str = "Sync status"
+    worksheet: str = Field(default="Sync status", min_length=1)
 
 
 class FieldsConfig(_Strict):
@@ -184,19 +202,29 @@ class LocationConfig(_Strict):
 
 
 class GeocoderConfig(_Strict):
+    """The online geocoder for street addresses and intersections (see docs/geocoding.md)."""
+
     enabled: bool = False
     #: geopy service name: nominatim, arcgis, googlev3, …
     provider: str = "nominatim"
+    #: Sent with every request; Nominatim's usage policy requires one naming a contact.
     user_agent: str = ""
+    #: Host (and port) of a self-hosted service, e.g. "nominatim.example.org"; the provider's own when empty.
     domain: str = ""
     scheme: Literal["https", "http"] = "https"
     #: Name of the environment variable holding the API key, for providers that need one.
     api_key_env: str = ""
     timeout_seconds: float = Field(default=10.0, gt=0)
+    #: Least time between two requests (1 s for the public Nominatim); cached answers never wait.
     min_delay_seconds: float = Field(default=1.0, ge=0)
+    #: New places asked per run; the rest are held "location lookup pending" until the next run.
     max_lookups_per_run: int = Field(default=200, ge=0)
-    #: How long a miss or failed look-up is remembered before it is asked again.
+    #: How long a place the geocoder did not find is remembered before it is asked again.
     miss_ttl_hours: float = Field(default=24.0, ge=0)
+    #: A 429 whose Retry-After is this short is waited out once; a longer one holds the look-ups.
+    max_retry_after_seconds: float = Field(default=5.0, ge=0)
+    #: Failures in a row (5xx, timeouts, unreadable answers) after which the run stops asking.
+    outage_after_failures: int = Field(default=3, ge=1)
 
 
 class MapConfig(_Strict):
@@ -273,19 +301,22 @@ def load_config(path: str | os.PathLike | None = None) -> Config:
 
 
 def _describe(exc: ValidationError) -> str:
-    """One line naming the first bad key, e.g. ``unknown key 'source.paht'``."""
-    err = exc.errors()[0]
-    loc = [str(part) for part in err["loc"] if not str(part).startswith(("file", "url", "google_sheets")) or len(err["loc"]) == 1]
+    """One line naming the bad key, e.g. ``unknown key 'source.paht'``; typos are named first."""
+    errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
+    err = errors[0]
+    loc = [str(part) for part in err["loc"]]
+    if loc[:1] == ["source"] and len(loc) > 1 and loc[1] in ("file", "url", "google_sheets"):
+        del loc[1]  # the discriminator's tag, not a key in the file
     key = ".".join(loc) or "(top level)"
+    more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
     if err["type"] == "extra_forbidden":
-        more = f" (and {len(exc.errors()) - 1} more problem(s))" if len(exc.errors()) > 1 else ""
         return f"unknown key '{key}'{more}"
     if err["type"] == "missing":
-        return f"missing key '{key}'"
+        return f"missing key '{key}'{more}"
     message = err["msg"].removeprefix("Value error, ")
     value = err.get("input")
-    shown = f" (got {value!r})" if isinstance(value, (str, int, float, bool)) else ""
-    return f"bad value for '{key}': {message}{shown}"
+    shown = f" (got {value!r})" if isinstance(value, (str, int, float, bool)) and repr(value) not in message else ""
+    return f"bad value for '{key}': {message}{shown}{more}"
 
 
 def _resolve_paths(config: Config, path: Path) -> Config:

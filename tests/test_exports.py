@@ -1,0 +1,40 @@
+import csv
+import io
+import json
+
+from sync.publish.exports import csv_bytes, geojson_bytes, neutralize
+from sync.publish.files import atomic_write
+
+
+def test_formulas_neutralized_numbers_kept():
+    assert neutralize('=HYPERLINK("http://evil.example","x")') == '\'=HYPERLINK("http://evil.example","x")'
+    for text in ("+1 555", "-@SUM(A1)", "@cmd", "\tx", "\rx"):
+        assert neutralize(text).startswith("'")
+    assert neutralize(-87.6) == -87.6 and neutralize("Hyde Park") == "Hyde Park"
+
+
+def test_csv_has_bom_crlf_and_round_trips():
+    data = csv_bytes(("a", "b"), [{"a": "=1+1", "b": 'He said "hi",\nthen left'}, {"a": None, "b": 41.5}])
+    assert data.startswith(b"\xef\xbb\xbf") and b"\r\n" in data
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    assert rows == [["a", "b"], ["'=1+1", 'He said "hi",\nthen left'], ["", "41.5"]]
+
+
+def test_geojson_is_rfc7946():
+    events = [
+        {"id": "a", "title": "T", "lat": 41.8, "lon": -87.6},
+        {"id": "b", "title": "Citywide", "lat": None, "lon": None},
+    ]
+    doc = json.loads(geojson_bytes(events))
+    assert doc["type"] == "FeatureCollection" and "crs" not in doc
+    assert doc["features"][0]["geometry"] == {"type": "Point", "coordinates": [-87.6, 41.8]}
+    assert doc["features"][1]["geometry"] is None
+    assert "lat" not in doc["features"][0]["properties"]
+
+
+def test_atomic_write_replaces_whole_file(tmp_path):
+    target = tmp_path / "sub" / "f.txt"
+    atomic_write(target, "old")
+    atomic_write(target, "new")
+    assert target.read_text() == "new"
+    assert [p.name for p in target.parent.iterdir()] == ["f.txt"]  # no temporary left behind

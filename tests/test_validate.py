@@ -1,0 +1,94 @@
+import pytest
+
+from sync.config import load_config
+from sync.normalize import Normalizer
+from sync.records import SheetTable, Status
+from sync.validate import validate_responses
+from tests.helpers import DEFAULT_CONFIG, HEADERS, response
+
+
+def decide(rows, config=None):
+    config = config or load_config(DEFAULT_CONFIG)
+    table = SheetTable(headers=HEADERS, rows=[[row[h] for h in HEADERS] for row in rows], origin="test")
+    responses = Normalizer(config).table(table)
+    validate_responses(responses, config)
+    for r in responses:
+        r.decide_status()
+    return responses
+
+
+def codes(r):
+    return {x.code for x in r.blocking_reasons}
+
+
+def test_valid_response_has_no_reasons():
+    (r,) = decide([response()])
+    assert r.status is Status.PUBLISHED and r.reasons == []
+
+
+def test_every_missing_required_field_is_a_reason():
+    (r,) = decide([response(**{"Name of your activity": "", "Link to join or register": " ",
+                               "Date of the activity": "", "Start time": ""})])
+    assert r.status is Status.REJECTED
+    assert {"missing_title", "missing_link", "missing_event_date", "missing_start_time"} <= codes(r)
+
+
+def test_date_outside_campaign_and_end_before_start():
+    (early, backwards) = decide([
+        response(**{"Date of the activity": "3/1/2027"}),
+        response(**{"End time": "5:00:00 PM", "Name of your activity": "Other"}),
+    ])
+    assert codes(early) == {"date_outside_campaign"}
+    assert "outside the campaign (11/02/2026 to 01/17/2027)" in early.reasons[0].message
+    assert codes(backwards) == {"end_before_start"}
+
+
+def test_consent_no_and_blank_are_held():
+    no, blank = decide([
+        response(**{"May we show this activity on the public healing map?": "No"}),
+        response(**{"May we show this activity on the public healing map?": "", "Name of your activity": "B"}),
+    ])
+    assert (no.status, codes(no)) == (Status.HELD, {"no_consent"})
+    assert (blank.status, codes(blank)) == (Status.HELD, {"consent_unanswered"})
+
+
+def test_rejection_wins_over_hold_and_keeps_every_reason():
+    (r,) = decide([response(**{"May we show this activity on the public healing map?": "No",
+                               "Link to join or register": "javascript:alert(1)", "Name of your activity": ""})])
+    assert r.status is Status.REJECTED
+    assert {"no_consent", "link_not_http", "missing_title"} <= {x.code for x in r.reasons}
+
+
+def test_latest_repeat_submission_wins():
+    first, other, second = decide([
+        response(**{"Timestamp": "11/20/2026 10:00:00"}),
+        response(**{"Timestamp": "11/20/2026 11:00:00", "Name of your activity": "Different"}),
+        response(**{"Timestamp": "11/21/2026 09:00:00", "Name of your activity": "healing  circle in PILSEN",
+                    "Email Address": "ANA.RUIZ@example.org"}),
+    ])
+    assert first.status is Status.HELD and codes(first) == {"superseded"}
+    assert "row 4" in first.reasons[0].message
+    assert other.status is Status.PUBLISHED and second.status is Status.PUBLISHED
+
+
+def test_long_title_rejected_long_description_shortened():
+    title, description = decide([
+        response(**{"Name of your activity": "x" * 151}),
+        response(**{"Describe your activity": "y" * 8000, "Name of your activity": "B"}),
+    ])
+    assert codes(title) == {"title_too_long"}
+    assert description.status is Status.PUBLISHED
+    assert len(description.description) == 5000
+    assert description.warnings[0].code == "description_shortened"
+
+
+@pytest.mark.parametrize("approved, status, code", [("Yes", Status.PUBLISHED, None), ("", Status.HELD, "awaiting_approval"),
+                                                   ("No", Status.HELD, "not_approved")])
+def test_moderation(approved, status, code):
+    config = load_config(DEFAULT_CONFIG)
+    config = config.model_copy(update={"campaign": config.campaign.model_copy(update={"moderation": True})})
+    table = SheetTable(headers=HEADERS + ["Approved"], rows=[[response()[h] for h in HEADERS] + [approved]], origin="t")
+    (r,) = Normalizer(config).table(table)
+    validate_responses([r], config)
+    assert r.decide_status() is status
+    assert codes(r) == ({code} if code else set())
