@@ -1,4 +1,4 @@
-"""The ``healing-map`` command: a thin layer over :mod:`sync.pipeline`.
+"""The ``healing-map`` command: a thin layer over the library.
 
 Each command parses its arguments, calls one library function and formats the
 result. Library errors become one ``Error: …`` line on stderr and the exit
@@ -8,8 +8,8 @@ code their class names (see :mod:`sync.errors`).
 from __future__ import annotations
 
 import argparse
+import json
 import logging
-import os
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -18,46 +18,74 @@ from sync import __version__
 from sync.config import load_config
 from sync.errors import HealingMapError, UsageError
 
-#: Exit codes, documented in the README.
-EXIT_OK, EXIT_CONFIG, EXIT_SOURCE, EXIT_GUARD, EXIT_LOCKED, EXIT_PUBLISH = 0, 2, 3, 4, 5, 6
+log = logging.getLogger("sync")
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message):  # argparse exits 2 by itself; keep our one-line format
+    def error(self, message):  # argparse would exit 2 itself; keep our one-line format
         raise UsageError(f"{self.prog}: {message}")
 
 
-def _parse_now(text: str | None) -> datetime | None:
+def _parse_now(text: str | None, zone) -> datetime | None:
     if text is None:
         return None
     try:
-        return datetime.fromisoformat(text)
+        moment = datetime.fromisoformat(text)
     except ValueError:
         raise UsageError(f"--now: {text!r} is not an ISO date and time, e.g. 2026-11-25T09:00:00-06:00") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=zone)
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def cmd_sync(args) -> int:
     """Read the responses, validate and locate them, and write the map and CSVs.
 
+    At a terminal (or with --verbose) it prints a one-screen summary; under cron
+    it prints one line per run, or one JSON object with --log-format json.
+
     Example:
 
         healing-map sync
         healing-map sync --config config/healing-map.toml --dry-run
-        healing-map sync --now 2026-12-01T09:00:00-06:00
+        healing-map sync --now 2026-12-01T09:00:00-06:00 --wait 60
     """
     from sync.pipeline import run_sync
 
     config = load_config(args.config)
-    now = _parse_now(args.now)
-    if now is not None and now.tzinfo is None:
-        now = now.replace(tzinfo=config.campaign.tz)
-    result = run_sync(config, now=now, dry_run=args.dry_run, progress=sys.stdout.isatty())
-    print(format_summary(result, config=config))
-    return EXIT_OK
+    try:
+        result = run_sync(config, now=_parse_now(args.now, config.campaign.tz), dry_run=args.dry_run,
+                          force=args.force, wait=args.wait, progress=sys.stdout.isatty())
+    except HealingMapError as exc:
+        if args.log_format == "json":
+            print(json.dumps({"event": "sync", "ok": False, "exit_code": exc.exit_code, "error": str(exc)}))
+        raise
+    if args.log_format == "json":
+        print(json.dumps({"event": "sync", "ok": True, "exit_code": 0, "counts": result.counts,
+                          "seconds": result.report["timings"]["total"], "dry_run": args.dry_run,
+                          "warnings": result.report["warnings"]}))
+    elif args.verbose or sys.stdout.isatty():
+        print(format_summary(result, config=config))
+    else:
+        print(summary_line(result, config=config))
+    return 0
+
+
+def summary_line(result, *, config) -> str:
+    """One line per run, for cron mail and logs."""
+    c = result.counts
+    where = f" → {_shown(config.public_dir / 'index.html')}" if result.outputs else " (dry run, nothing written)"
+    return (f"healing-map sync ok: {c['read']} read, {c['published']} published, {c['held']} held, "
+            f"{c['rejected']} rejected in {result.report['timings']['total']:.1f} s{where}")
 
 
 def format_summary(result, *, config) -> str:
-    """The one-screen summary printed after a sync."""
+    """The one-screen summary printed after a sync at a terminal."""
     report, counts = result.report, result.counts
     lines = [
         f"{config.campaign.title}: read {counts['read']} responses from {report['source']}",
@@ -72,44 +100,131 @@ def format_summary(result, *, config) -> str:
     held = list(report["reasons"]["held"].items())[:3]
     if held:
         lines.append("Held:")
-        lines += [f"  {item['count']:>5}  {code}" for code, item in held]
-    for warning in report["warnings"]:
-        lines.append(f"Warning: {warning}")
+        lines += [f"  {item['count']:>5}  {code}: e.g. {item['example'][:80]}" for code, item in held]
+    lines += [f"Warning: {warning}" for warning in report["warnings"]]
     if result.outputs:
         lines.append("Outputs:")
-        cwd = Path.cwd()
-        for path in result.outputs:
-            try:
-                shown = path.relative_to(cwd)
-            except ValueError:
-                shown = path
-            lines.append(f"  {shown}")
+        lines += [f"  {_shown(path)}" for path in result.outputs]
     else:
         lines.append("Dry run: nothing written.")
     lines.append(f"Done in {report['timings']['total']:.2f} s.")
     return "\n".join(lines)
 
 
+def cmd_history(args) -> int:
+    """Show the last runs: when, outcome, counts and time taken.
+
+    Example:
+
+        healing-map history --limit 5
+    """
+    from sync.state import StateStore
+
+    config = load_config(args.config)
+    with StateStore(config.output.state_folder) as state:
+        runs = state.runs(args.limit)
+    if args.log_format == "json":
+        print(json.dumps(runs))
+        return 0
+    if not runs:
+        print("No runs yet.")
+        return 0
+    print(f"{'finished':<25} {'outcome':<14} {'exit':>4} {'read':>7} {'publ.':>7} {'held':>6} {'rej.':>6} {'secs':>6}")
+    for run in runs:
+        cells = [run[k] if run[k] is not None else "-" for k in ("read", "published", "held", "rejected")]
+        seconds = f"{run['seconds']:.1f}" if run["seconds"] is not None else "-"
+        print(f"{run['finished_at']:<25} {run['outcome']:<14} {run['exit_code']:>4} {cells[0]:>7} {cells[1]:>7} "
+              f"{cells[2]:>6} {cells[3]:>6} {seconds:>6}")
+        if run["message"]:
+            print(f"{'':<25} {run['message']}")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    """Preview the public map and the staff page on 127.0.0.1 (state is never served).
+
+    Example:
+
+        healing-map serve --port 8000
+    """
+    from sync.serve import serve
+
+    config = load_config(args.config)
+    serve(config.output.folder, host="127.0.0.1", port=args.port,
+          announce=lambda url: print(f"Serving {url}public/index.html and {url}staff/index.html — Ctrl-C stops",
+                                     flush=True))
+    return 0
+
+
+def cmd_doctor(args) -> int:
+    """Check the config, the credentials, access to the sheet, its headers and the locator's data.
+
+    Prints one ✓/✗ line per check; exits 0 only when all pass (else 3).
+
+    Example:
+
+        healing-map doctor --config config/healing-map.toml
+    """
+    from sync.doctor import run_checks
+
+    config = load_config(args.config)
+    checks = run_checks(config)
+    for check in checks:
+        print(f"{'✓' if check.ok else '✗'} {check.name}: {check.detail}")
+    return 0 if all(c.ok for c in checks) else 3
+
+
+COMMANDS = {"sync": cmd_sync, "doctor": cmd_doctor, "history": cmd_history, "serve": cmd_serve}
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="healing-map", description="Turn Google Form responses into the public healing map.")
     parser.add_argument("--version", action="version", version=f"healing-map {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    sync = commands.add_parser("sync", help="run the sync once", description=cmd_sync.__doc__,
-                               formatter_class=argparse.RawDescriptionHelpFormatter)
-    sync.add_argument("--config", metavar="PATH", help="config file (default: $HEALING_MAP_CONFIG or config/healing-map.toml)")
-    sync.add_argument("--dry-run", action="store_true", help="do everything but write the outputs")
-    sync.add_argument("--now", metavar="ISO-TIME", help="the sync's time (default: now), e.g. 2026-12-01T09:00:00-06:00")
-    sync.set_defaults(handler=cmd_sync)
+    subs = {}
+    for name, handler in COMMANDS.items():
+        sub = commands.add_parser(name, help=handler.__doc__.splitlines()[0], description=handler.__doc__,
+                                  formatter_class=argparse.RawDescriptionHelpFormatter)
+        sub.add_argument("--config", metavar="PATH",
+                         help="config file (default: $HEALING_MAP_CONFIG, else config/healing-map.toml)")
+        sub.add_argument("--verbose", action="store_true", help="full summary and debug logging")
+        sub.add_argument("--log-format", choices=("text", "json"), default="text", help="text (default) or json")
+        sub.set_defaults(handler=handler)
+        subs[name] = sub
+    subs["sync"].add_argument("--dry-run", action="store_true", help="do everything but write outputs or state")
+    subs["sync"].add_argument("--now", metavar="ISO-TIME", help="the sync's time (default: now), e.g. 2026-12-01T09:00:00-06:00")
+    subs["sync"].add_argument("--force", action="store_true", help="publish even when the safety guard trips")
+    subs["sync"].add_argument("--wait", type=float, default=0, metavar="SECONDS",
+                              help="wait this long for a running sync to finish (default: exit 5 at once)")
+    subs["history"].add_argument("--limit", type=int, default=20, help="how many runs (default 20)")
+    subs["serve"].add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000)")
     return parser
 
 
+class _JsonLogFormatter(logging.Formatter):
+    def format(self, record):
+        return json.dumps({"level": record.levelname.lower(), "message": record.getMessage()})
+
+
+def _configure_logging(args) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    if getattr(args, "log_format", "text") == "json":
+        handler.setFormatter(_JsonLogFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    log.handlers[:] = [handler]
+    log.setLevel(logging.DEBUG if getattr(args, "verbose", False) else logging.WARNING)
+    log.propagate = False
+
+
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=logging.WARNING, format="Warning: %(message)s", stream=sys.stderr)
+    parser = build_parser()
     try:
-        args = build_parser().parse_args(argv)
+        args = parser.parse_args(argv)
         if not getattr(args, "handler", None):
-            build_parser().print_help()
-            return EXIT_CONFIG
+            parser.print_help()
+            return 2
+        _configure_logging(args)
         return args.handler(args)
     except HealingMapError as exc:
         print(f"Error: {exc}", file=sys.stderr)

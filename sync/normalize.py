@@ -206,16 +206,17 @@ class Normalizer:
         #: Sheet headers outside the mapping, set by :meth:`table`; ignored but reported.
         self.ignored_headers: list[str] = []
 
-    def table(self, table: SheetTable) -> list[Response]:
-        """Normalize every data row of a table."""
+    def cells(self, table: SheetTable) -> list[dict[str, str]]:
+        """Each data row as field → cell text, after matching the header row."""
         columns = map_headers(table.headers, self.config.fields)
         mapped = set(columns.values())
         self.ignored_headers = [h for i, h in enumerate(table.headers) if h and i not in mapped]
-        responses = []
-        for offset, row in enumerate(table.rows):
-            cells = {name: row[index] for name, index in columns.items()}
-            responses.append(self.row(cells, table.first_row_number + offset))
-        return responses
+        return [{name: row[index] for name, index in columns.items()} for row in table.rows]
+
+    def table(self, table: SheetTable) -> list[Response]:
+        """Normalize every data row of a table."""
+        return [self.row(cells, table.first_row_number + offset)
+                for offset, cells in enumerate(self.cells(table))]
 
     def row(self, cells: dict[str, str], row_number: int) -> Response:
         get = lambda name: clean_text(cells.get(name, ""))  # noqa: E731

@@ -2,8 +2,8 @@
 
 The library entry point is :func:`run_sync`; the CLI only parses arguments and
 formats its result. Outputs are built in memory and written only when every
-stage succeeded, each file atomically, so a failed run leaves the last good
-outputs as they were.
+stage succeeded and the safety guard agrees, each file atomically, so a failed
+run leaves the last good outputs as they were.
 
 >>> result = run_sync(load_config("config/healing-map.toml"), dry_run=True)   # doctest: +SKIP
 >>> result.counts
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import pickle
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,15 +22,17 @@ from pathlib import Path
 
 from sync import __version__
 from sync.config import Config
+from sync.errors import GuardTripped
 from sync.locate import build_locator, locate_responses
 from sync.locate.geography import load_geography
 from sync.normalize import Normalizer
 from sync.publish import build_outputs, public_events
 from sync.publish.exports import reason_summary
 from sync.publish.files import write_all
-from sync.records import Response, Status
+from sync.records import Response, SheetTable, Status
 from sync.sources import Source, open_source
-from sync.validate import validate_responses
+from sync.state import StateStore, config_fingerprint, row_fingerprint, sync_lock
+from sync.validate import mark_superseded, validate_response
 
 log = logging.getLogger("sync")
 
@@ -64,54 +67,134 @@ class StageTimer:
             self.seconds[stage] = round(self.seconds.get(stage, 0.0) + self._clock() - start, 4)
 
 
-def process(responses_source: Source, config: Config, *, timer: StageTimer, progress: bool = False) -> tuple[list[Response], list[str], dict]:
-    """Read and decide every response; returns (responses, run warnings, locator stats)."""
-    with timer("read"):
-        table = responses_source.read()
+@dataclass
+class Decisions:
+    responses: list[Response]
+    warnings: list[str]
+    locator_stats: dict
+    reused: int
+
+
+def decide(table: SheetTable, config: Config, *, timer: StageTimer, state: StateStore | None = None,
+           progress: bool = False) -> Decisions:
+    """Normalize, validate and locate every row; reuse stored decisions for unchanged rows."""
     normalizer = Normalizer(config)
     with timer("normalize"):
-        responses = normalizer.table(table)
-    warnings = [f"column {h!r} is not in the mapping and was ignored" for h in normalizer.ignored_headers]
+        rows = normalizer.cells(table)
+        config_fp = config_fingerprint(config)
+        fingerprints = [row_fingerprint(config_fp, cells) for cells in rows]
+        stored = state.load_responses(fingerprints) if state else {}
+        responses, fresh = [], []
+        for offset, (cells, fp) in enumerate(zip(rows, fingerprints)):
+            row_number = table.first_row_number + offset
+            if fp in stored:
+                r = pickle.loads(stored[fp])
+                r.row_number = row_number
+            else:
+                r = normalizer.row(cells, row_number)
+                fresh.append(r)
+            responses.append(r)
     with timer("validate"):
-        validate_responses(responses, config)
+        for r in fresh:
+            validate_response(r, config)
     with timer("locate"):
         locator = build_locator(config)
         try:
-            locate_responses(responses, locator, progress=progress)
+            locate_responses(fresh, locator, progress=progress)
         finally:
             stats = locator.street_locator.stats() if locator.street_locator else {}
             if locator.street_locator:
                 locator.street_locator.close()
-    for r in responses:
-        r.decide_status()
-    return responses, warnings, stats
+    if state:
+        with timer("state"):
+            # Stored before repeat-marking, which depends on the other rows; pending look-ups are retried.
+            state.replace_responses({
+                fp: stored.get(fp) or pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL)
+                for fp, r in zip(fingerprints, responses)
+                if not any(x.code == "location_pending" for x in r.reasons)
+            })
+    with timer("validate"):
+        mark_superseded(responses)
+        for r in responses:
+            r.decide_status()
+    warnings = [f"column {h!r} is not in the mapping and was ignored" for h in normalizer.ignored_headers]
+    return Decisions(responses, warnings, stats, reused=len(responses) - len(fresh))
 
 
-def run_sync(config: Config, *, now: datetime | None = None, dry_run: bool = False, progress: bool = False,
-             source: Source | None = None) -> SyncResult:
-    """Run one sync. Raises a :class:`~sync.errors.HealingMapError` subclass on a run-level failure."""
+def run_sync(config: Config, *, now: datetime | None = None, dry_run: bool = False, force: bool = False,
+             wait: float = 0, progress: bool = False, source: Source | None = None) -> SyncResult:
+    """Run one sync under the lock, recording it in the run history.
+
+    Raises a :class:`~sync.errors.HealingMapError` subclass on a run-level
+    failure (the outputs are then untouched): ``SourceError`` (exit 3),
+    ``GuardTripped`` (exit 4), ``SyncLocked`` (exit 5).
+    """
+    state_folder = config.output.state_folder
+    with sync_lock(state_folder, wait=wait), StateStore(state_folder) as state:
+        started_at = datetime.now(config.campaign.tz)
+        started = time.perf_counter()
+        try:
+            result = _run(config, state=state, now=now, dry_run=dry_run, force=force, progress=progress,
+                          source=source)
+        except Exception as exc:
+            if not dry_run:
+                state.record_run(started_at=started_at, finished_at=datetime.now(config.campaign.tz),
+                                 exit_code=getattr(exc, "exit_code", 1), outcome=type(exc).__name__,
+                                 message=str(exc).splitlines()[0] if str(exc) else repr(exc),
+                                 seconds=round(time.perf_counter() - started, 3),
+                                 counts=getattr(exc, "counts", None))
+            raise
+        if not dry_run:
+            report = result.report
+            state.record_run(started_at=started_at, finished_at=datetime.now(config.campaign.tz), exit_code=0,
+                             outcome="published", counts=report["counts"], seconds=report["timings"]["total"],
+                             warnings=report["warnings"])
+        return result
+
+
+def _run(config: Config, *, state: StateStore, now, dry_run: bool, force: bool, progress: bool,
+         source: Source | None) -> SyncResult:
     started = time.perf_counter()
     now = (now or datetime.now(config.campaign.tz)).astimezone(config.campaign.tz)
     timer = StageTimer()
     source = source or open_source(config.source)
-    responses, warnings, locator_stats = process(source, config, timer=timer, progress=progress)
-    for message in warnings:
+    with timer("read"):
+        table = source.read()
+    decisions = decide(table, config, timer=timer, state=None if dry_run else state, progress=progress)
+    responses = decisions.responses
+    for message in decisions.warnings:
         log.warning(message)
     geography = load_geography()
     with timer("publish"):
         events = public_events(responses, config, geography)
-        report = build_report(responses, config=config, source=source, now=now, warnings=warnings,
-                              timings=timer.seconds, locator_stats=locator_stats, dry_run=dry_run)
+        report = build_report(responses, config=config, source=source, now=now, warnings=decisions.warnings,
+                              timings=timer.seconds, locator_stats=decisions.locator_stats, dry_run=dry_run,
+                              reused=decisions.reused)
+        check_guard(report["counts"], state.last_good_published(), config=config, force=force)
         files = build_outputs(responses, events, report, config=config, geography=geography, generated_at=now)
         if not dry_run:
             write_all(files)
     report["timings"]["total"] = round(time.perf_counter() - started, 4)
-    return SyncResult(report=report, responses=responses, events=events,
-                      outputs=[] if dry_run else list(files))
+    return SyncResult(report=report, responses=responses, events=events, outputs=[] if dry_run else list(files))
+
+
+def check_guard(counts: dict, last_published: int | None, *, config: Config, force: bool) -> None:
+    """Refuse to publish a map that lost more than the allowed share of its activities."""
+    if force or not last_published:
+        return
+    allowed = config.guard.max_drop_fraction
+    if counts["published"] < last_published * (1 - allowed):
+        error = GuardTripped(
+            f"published activities would drop from {last_published} to {counts['published']}, more than "
+            f"{allowed:.0%} (guard.max_drop_fraction); nothing was published. Check the sheet, then run "
+            "with --force to publish anyway"
+        )
+        error.counts = counts
+        raise error
 
 
 def build_report(responses: list[Response], *, config: Config, source: Source, now: datetime,
-                 warnings: list[str], timings: dict, locator_stats: dict, dry_run: bool) -> dict:
+                 warnings: list[str], timings: dict, locator_stats: dict, dry_run: bool, reused: int = 0) -> dict:
     """Counts, reasons, timings and warnings: the run's ``staff/report.json``."""
     counts = {"read": len(responses)}
     for status in Status:
@@ -125,6 +208,7 @@ def build_report(responses: list[Response], *, config: Config, source: Source, n
         "config": str(config.path),
         "dry_run": dry_run,
         "counts": counts,
+        "unchanged_responses_reused": reused,
         "reasons": {
             "rejected": reason_summary(responses, Status.REJECTED),
             "held": reason_summary(responses, Status.HELD),

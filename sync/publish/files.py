@@ -28,7 +28,14 @@ def atomic_write(path: Path, data: bytes | str) -> None:
 
 
 def write_all(files: dict[Path, bytes | str]) -> None:
-    """Write a set of files, each atomically. Content is built before anything is written."""
+    """Write a set of files, each atomically. Content is built before anything is written.
+
+    Temporary files a killed run left behind are removed first (the caller holds
+    the sync lock), so they never reach a static host.
+    """
+    for folder in {Path(p).parent for p in files}:
+        for stale in folder.glob(".*.tmp") if folder.is_dir() else ():
+            stale.unlink(missing_ok=True)
     for path, data in files.items():
         atomic_write(path, data)
 
