@@ -23,10 +23,15 @@ run: $(STAMP)
 test: $(STAMP) tests/.assets/.installed
 	$(BIN)/python -m pytest
 
-# Leaflet & co. for the offline browser tests, from the npm registry (see tests/browser/assets.py).
+# Leaflet & co. for the offline browser tests, from the npm registry (pinned in tests/browser/package.json).
 tests/.assets/.installed: tests/browser/package.json
-	cd tests/browser && npm install --silent --no-audit --no-fund --prefix ../.assets
-	@touch $@
+	@mkdir -p tests/.assets && cp tests/browser/package.json tests/.assets/package.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  cd tests/.assets && npm install --silent --no-audit --no-fund --no-package-lock && touch .installed; \
+	else \
+	  echo "WARNING: npm is missing: the browser tests will be SKIPPED (apt-get install npm chromium)"; \
+	fi
+	@command -v chromium >/dev/null 2>&1 || echo "WARNING: chromium is missing: the browser tests will be SKIPPED (apt-get install chromium)"
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

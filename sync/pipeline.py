@@ -22,7 +22,7 @@ from pathlib import Path
 
 from sync import __version__
 from sync.config import Config
-from sync.errors import GuardTripped
+from sync.errors import GuardTripped, SourceError
 from sync.locate import build_locator, locate_responses
 from sync.locate.geography import load_geography
 from sync.normalize import Normalizer
@@ -157,7 +157,7 @@ def _run(config: Config, *, state: StateStore, now, dry_run: bool, force: bool, 
     started = time.perf_counter()
     now = (now or datetime.now(config.campaign.tz)).astimezone(config.campaign.tz)
     timer = StageTimer()
-    source = source or open_source(config.source)
+    source = source or open_source(config.source, writeback=config.status_writeback)
     with timer("read"):
         table = source.read()
     decisions = decide(table, config, timer=timer, state=None if dry_run else state, progress=progress)
@@ -171,11 +171,36 @@ def _run(config: Config, *, state: StateStore, now, dry_run: bool, force: bool, 
                               timings=timer.seconds, locator_stats=decisions.locator_stats, dry_run=dry_run,
                               reused=decisions.reused)
         check_guard(report["counts"], state.last_good_published(), config=config, force=force)
+        if config.status_writeback.enabled and not dry_run:
+            write_back_statuses(source, responses, report)
         files = build_outputs(responses, events, report, config=config, geography=geography, generated_at=now)
         if not dry_run:
             write_all(files)
     report["timings"]["total"] = round(time.perf_counter() - started, 4)
     return SyncResult(report=report, responses=responses, events=events, outputs=[] if dry_run else list(files))
+
+
+def write_back_statuses(source: Source, responses: list[Response], report: dict) -> None:
+    """Write each response's status to the sheet's status worksheet; a failure is only a warning."""
+    if not hasattr(source, "write_status"):
+        report["warnings"].append(f"status write-back needs a google_sheets source, not {source.description}")
+        return
+    rows = [status_row(r) for r in responses]
+    try:
+        source.write_status(rows)
+    except SourceError as exc:
+        report["warnings"].append(f"status write-back failed: {exc}")
+        log.warning("status write-back failed: %s", exc)
+    else:
+        report["status_writeback"] = {"rows": len(rows)}
+
+
+def status_row(r: Response) -> list[str]:
+    """Submitted time, title, status, reasons, community area: one row of the status worksheet."""
+    return [
+        r.raw.get("submitted_at", ""), r.title, r.status.value, "; ".join(x.message for x in r.blocking_reasons),
+        (r.location.community_area_name or "Citywide") if r.location else "",
+    ]
 
 
 def check_guard(counts: dict, last_published: int | None, *, config: Config, force: bool) -> None:

@@ -21,7 +21,9 @@ class _PreviewHandler(SimpleHTTPRequestHandler):
             self.send_header("Location", "/public/index.html")
             self.end_headers()
             return
-        if path.strip("/").split("/", 1)[0] not in SERVED or ".." in path:
+        target = Path(self.translate_path(path)).resolve()  # decoded and normalized, as it will be served
+        root = Path(self.directory).resolve()
+        if not any(target.is_relative_to(root / name) for name in SERVED):
             self.send_error(404, "Not served: only public/ and staff/ are previewed")
             return
         super().do_GET()

@@ -11,8 +11,8 @@ from sync.sources.base import Source
 from sync.sources.files import FileSource, UrlSource
 
 
-def open_source(source_config) -> Source:
-    """Build the adapter for a ``[source]`` config section."""
+def open_source(source_config, *, writeback=None) -> Source:
+    """Build the adapter for a ``[source]`` config section (``writeback``: ``[status_writeback]``)."""
     kind = source_config.kind
     if kind == "file":
         return FileSource(source_config.path, worksheet=source_config.worksheet)
@@ -21,7 +21,7 @@ def open_source(source_config) -> Source:
     if kind == "google_sheets":
         from sync.sources.google_sheets import GoogleSheetsSource
 
-        return GoogleSheetsSource.from_config(source_config)
+        return GoogleSheetsSource.from_config(source_config, writeback=writeback)
     raise ValueError(f"unknown source kind {kind!r}")
 
 
