@@ -105,7 +105,7 @@ class GoogleSheetsSource(_Strict):
     timeout_seconds: float = Field(default=30.0, gt=0)
     #: Tries per request when Google answers 408, 429, 5xx or a rate-limit 403.
     max_attempts: int = Field(default=5, ge=1, le=20)
-    #: Longest total wait between those tries; past it the run fails (exit 3).
+    #: Longest time from a request's first try to its last; past it the run fails (exit 3).
     max_retry_seconds: float = Field(default=120.0, gt=0)
     #: Base URL of the Sheets API; change it only for a proxy or the test server.
     api_endpoint: str = "https://sheets.googleapis.com"
@@ -234,6 +234,31 @@ class MapConfig(_Strict):
     attribution: str = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
     center: tuple[float, float] = (41.8358, -87.6866)
     zoom: int = 11
+    #: Label overrides per page language, e.g. ``[map.labels.es] add_activity = "Suma tu actividad"``.
+    #: Keys are those of sync/publish/templates/map_labels.json, plus ``"type:<activity type>"`` and
+    #: ``"lang:<language>"`` for the names of activity types and languages.
+    labels: dict[str, dict[str, str]] = {}
+
+    @field_validator("languages")
+    @classmethod
+    def _some_language(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if not value:
+            raise ValueError("name at least one page language")
+        return value
+
+    @model_validator(mode="after")
+    def _known_labels(self):
+        import json  # here, not at the top: only this validator reads the bundled labels
+
+        bundled = Path(__file__).parent / "publish" / "templates" / "map_labels.json"
+        known = json.loads(bundled.read_text(encoding="utf-8"))["en"]
+        for language, labels in self.labels.items():
+            if language not in self.languages:
+                raise ValueError(f"labels for {language!r}, which is not in map.languages")
+            unknown = sorted(k for k in labels if k not in known and not k.startswith(("type:", "lang:")))
+            if unknown:
+                raise ValueError(f"unknown label(s) {', '.join(unknown)} for {language!r}")
+        return self
 
 
 class GuardConfig(_Strict):

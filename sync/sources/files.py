@@ -50,10 +50,12 @@ class FileSource(Source):
             raise SourceError(f"{self.path}: cannot read: {exc.strerror}") from None
         if self.path.suffix.lower() in (".xlsx", ".xlsm") or data[:4] == b"PK\x03\x04":
             return self._read_xlsx(data)
+        if b"\x00" in data[:4096]:
+            raise SourceError(f"{self.path}: not a CSV file (it contains binary data); export the sheet as CSV or XLSX")
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
-            raise SourceError(f"{self.path}: not a UTF-8 CSV file (export the sheet as CSV or XLSX)") from None
+            raise SourceError(f"{self.path}: not a CSV file in UTF-8; export the sheet as CSV or XLSX") from None
         return parse_csv_text(text, origin=str(self.path))
 
     def _read_xlsx(self, data: bytes) -> SheetTable:

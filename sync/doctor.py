@@ -1,0 +1,96 @@
+"""``healing-map doctor``: check a set-up before the first scheduled sync, one line per check.
+
+Each check says what it found or what to fix. A check whose input failed
+(no credentials, so no sheet, so no headers) says it was skipped rather than
+repeating the same error, so the first ✗ is the one to act on.
+
+>>> run_checks(load_config("config/healing-map.toml"))[0]   # doctest: +SKIP
+Check(name='config', ok=True, detail='config/healing-map.toml loaded')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sync.config import Config
+from sync.errors import HealingMapError, HeaderMismatch
+from sync.locate.geography import load_geography
+from sync.normalize import map_headers
+from sync.records import SheetTable
+from sync.sources import open_source
+
+#: Chicago has 77 community areas; fewer means the locator's data is damaged.
+COMMUNITY_AREAS = 77
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+
+
+def run_checks(config: Config) -> list[Check]:
+    """Run every check against a loaded config (loading it is the first check, done by the caller)."""
+    checks = [Check("config", True, f"{config.path} loaded")]
+    credentials_ok = True
+    if config.source.kind == "google_sheets":
+        checks.append(_check_credentials(config))
+        credentials_ok = checks[-1].ok
+    table = None
+    if credentials_ok:
+        check, table = _check_sheet(config)
+        checks.append(check)
+    else:
+        checks.append(Check("sheet", False, "skipped: fix the credentials first"))
+    checks.append(_check_headers(config, table))
+    checks.append(_check_locator())
+    return checks
+
+
+def _sheet_source(config: Config):
+    """The source as the sync builds it, with the write-back scope when write-back is on."""
+    if config.source.kind == "google_sheets":
+        from sync.sources.google_sheets import GoogleSheetsSource  # gspread only when it is used
+
+        return GoogleSheetsSource.from_config(config.source, writeback=config.status_writeback)
+    return open_source(config.source)
+
+
+def _check_credentials(config: Config) -> Check:
+    from sync.sources.google_sheets import key_file_path, load_credentials
+
+    try:
+        path = key_file_path(config.source.credentials)
+        credentials = load_credentials(path, scopes=[])
+    except HealingMapError as exc:
+        return Check("credentials", False, str(exc))
+    return Check("credentials", True, f"{path} is a service-account key for {credentials.service_account_email}")
+
+
+def _check_sheet(config: Config) -> tuple[Check, SheetTable | None]:
+    try:
+        table = _sheet_source(config).read()
+    except HealingMapError as exc:
+        return Check("sheet", False, str(exc)), None
+    return Check("sheet", True, f"read {len(table.rows):,} responses from {table.origin}"), table
+
+
+def _check_headers(config: Config, table: SheetTable | None) -> Check:
+    if table is None:
+        return Check("headers", False, "skipped: the sheet could not be read")
+    try:
+        columns = map_headers(table.headers, config.fields)
+    except HeaderMismatch as exc:
+        return Check("headers", False, str(exc))
+    return Check("headers", True, f"all {len(columns)} mapped questions found in the header row")
+
+
+def _check_locator() -> Check:
+    try:
+        areas = len(load_geography().areas)
+    except (OSError, ValueError, KeyError) as exc:
+        return Check("locator", False, f"cannot load the community areas: {exc}; reinstall the 'chicago' package")
+    if areas != COMMUNITY_AREAS:
+        return Check("locator", False, f"{areas} community areas loaded, expected {COMMUNITY_AREAS}; reinstall the 'chicago' package")
+    return Check("locator", True, f"{areas} community areas loaded")
