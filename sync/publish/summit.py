@@ -1,0 +1,229 @@
+"""The campaign's numbers: ``staff/summit.csv`` and a printable one-page summary for the closing summit.
+
+The staff page draws its charts from the same :func:`campaign_numbers`, so the
+dashboard staff watch for ten weeks and the sheet shown at the summit never
+disagree. Everything here counts published activities only, by the
+activity's date (not the day it was submitted).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from html import escape
+from zoneinfo import ZoneInfo
+
+from sync.config import CampaignConfig, Config
+from sync.locate.geography import Geography
+from sync.publish.charts import CSS, Column, area_map, bar_chart, column_chart, percentage, plural
+from sync.publish.exports import csv_bytes
+
+SUMMIT_COLUMNS = (
+    "community_area", "community_area_name", "activities", "first_date", "last_date", "types", "languages",
+    "organizations",
+)
+CITYWIDE = "Citywide"
+#: Shown for an activity whose host ticked no language, so the language counts still cover every activity.
+NOT_STATED = "Not stated"
+
+
+@dataclass(frozen=True)
+class Week:
+    """Week ``number`` of the campaign: seven days from the campaign's first day (the last may be shorter)."""
+
+    number: int
+    first: date
+    last: date
+    activities: int
+
+
+@dataclass(frozen=True)
+class CampaignNumbers:
+    """What the published activities add up to."""
+
+    activities: int
+    weeks: list[Week]
+    #: Every community area by number, zeros included.
+    per_area: dict[int, int]
+    #: Every community area as (name, activities), most first, ties (and all the zeros) by name.
+    ranked: list[tuple[str, int]]
+    citywide: int
+    types: list[tuple[str, int]]
+    languages: list[tuple[str, int]]
+    organizations: int
+
+    @property
+    def reached(self) -> int:
+        """Community areas with at least one activity (citywide activities reach none in particular)."""
+        return sum(1 for n in self.per_area.values() if n)
+
+    @property
+    def not_reached(self) -> list[str]:
+        """Names of the community areas without an activity, alphabetically."""
+        return [name for name, n in self.ranked if not n]
+
+
+def languages_of(event: dict) -> list[str]:
+    return event["languages"] or [NOT_STATED]
+
+
+def tally(values) -> list[tuple[str, int]]:
+    """(value, count) pairs, most frequent first, ties alphabetically; ``values`` may also map value → count."""
+    return sorted(Counter(values).items(), key=lambda item: (-item[1], item[0].casefold()))
+
+
+def count_organizations(events: list[dict]) -> int:
+    """Distinct organizations, ignoring case and spacing; activities without one are not counted."""
+    return len({" ".join(e["organization"].split()).casefold() for e in events if e["organization"].strip()})
+
+
+def campaign_weeks(events: list[dict], campaign: CampaignConfig) -> list[Week]:
+    """Activities per week, weeks counted from ``campaign.starts`` (validation keeps every date inside)."""
+    per_week = Counter((date.fromisoformat(e["date"]) - campaign.starts).days // 7 for e in events)
+    weeks = []
+    for index in range((campaign.ends - campaign.starts).days // 7 + 1):
+        first = campaign.starts + timedelta(days=7 * index)
+        weeks.append(Week(index + 1, first, min(first + timedelta(days=6), campaign.ends), per_week[index]))
+    return weeks
+
+
+def campaign_numbers(events: list[dict], campaign: CampaignConfig, geography: Geography) -> CampaignNumbers:
+    areas = Counter(e["community_area"] for e in events)
+    return CampaignNumbers(
+        activities=len(events),
+        weeks=campaign_weeks(events, campaign),
+        per_area={number: areas[number] for number in geography.areas},
+        ranked=tally({area.name: areas[number] for number, area in geography.areas.items()}),
+        citywide=areas[None],
+        types=tally(e["type"] for e in events),
+        languages=tally(lang for e in events for lang in languages_of(e)),
+        organizations=count_organizations(events),
+    )
+
+
+def summit_rows(events: list[dict], geography: Geography) -> list[dict]:
+    """One row per community area in number order, all of them, then a Citywide row."""
+    groups: dict[int | None, list[dict]] = {number: [] for number in geography.areas}
+    groups[None] = []
+    for event in events:
+        groups[event["community_area"]].append(event)
+    return [_summit_row(number, geography.areas[number].name if number else CITYWIDE, group)
+            for number, group in groups.items()]
+
+
+def _summit_row(number: int | None, name: str, events: list[dict]) -> dict:
+    dates = sorted(e["date"] for e in events)
+    return {
+        "community_area": number,
+        "community_area_name": name,
+        "activities": len(events),
+        "first_date": dates[0] if dates else "",
+        "last_date": dates[-1] if dates else "",
+        "types": _joined(tally(e["type"] for e in events)),
+        "languages": _joined(tally(lang for e in events for lang in languages_of(e))),
+        "organizations": count_organizations(events),
+    }
+
+
+def _joined(counts: list[tuple[str, int]]) -> str:
+    return "; ".join(f"{value}: {n}" for value, n in counts)
+
+
+def summit_csv(events: list[dict], geography: Geography) -> bytes:
+    return csv_bytes(SUMMIT_COLUMNS, summit_rows(events, geography))
+
+
+def local_time(iso: str, tz: ZoneInfo) -> datetime:
+    """A report timestamp in the campaign's time zone."""
+    return datetime.fromisoformat(iso).astimezone(tz)
+
+
+def long_day(d: date) -> str:
+    return f"{d:%a} {d.day} {d:%b %Y}"
+
+
+def week_columns(weeks: list[Week], today: date) -> list[Column]:
+    """The weeks as chart columns; weeks after ``today`` are scheduled activities, drawn lighter."""
+    def tense(week: Week) -> str:
+        if week.first <= today <= week.last:
+            return "current"
+        return "upcoming" if week.first > today else "past"
+
+    return [Column(f"Wk {w.number}", f"{w.first:%b} {w.first.day}",
+                   f"Week {w.number}, {long_day(w.first)} – {long_day(w.last)}", w.activities, tense(w))
+            for w in weeks]
+
+
+def weeks_note(campaign: CampaignConfig) -> str:
+    return (f"By the activity’s date. Week 1 starts on the campaign’s first day, {long_day(campaign.starts)}, "
+            f"and every week runs seven days from that weekday.")
+
+
+_SUMMARY_CSS = """
+*{box-sizing:border-box}body{font:10pt/1.35 system-ui,sans-serif;color:#1d1d1f;margin:0 auto;max-width:190mm;
+padding:8mm 0}h1{font-size:17pt;margin:0}h2{font-size:10.5pt;margin:0 0 1mm}.lede{margin:0 0 3mm;color:#5b5b66}
+.figures{display:grid;grid-template-columns:repeat(4,1fr);gap:3mm;margin:0 0 3mm;padding:0;list-style:none}
+.figures li{border:1px solid #d5d8e0;border-radius:2mm;padding:1.5mm 3mm}.figures strong{display:block;font-size:18pt;
+line-height:1.15}.figures span{color:#5b5b66;font-size:8.5pt}section{break-inside:avoid;margin-bottom:3mm}
+.cols{display:grid;grid-template-columns:1fr 1fr;gap:6mm}.names{margin:0;padding:0;list-style:none;font-size:8.5pt}
+.names li{display:inline;white-space:nowrap}.names li:not(:last-child)::after{content:" ·";color:#8a8a94}
+.note{color:#5b5b66;font-size:8pt;margin:.5mm 0 0}.print-hint{background:#f4f6fa;padding:2mm 3mm;border-radius:2mm}
+table{border-collapse:collapse}th,td{padding:.5mm 2mm;border-bottom:1px solid #e4e7ee;text-align:left}
+@page{size:auto;margin:10mm}
+@media print{body{padding:0;max-width:none}details,.print-hint{display:none}
+*{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
+"""
+
+
+#: Bar charts sized for half of a printed page.
+_SMALL = {"width": 340, "row_height": 16}
+
+
+def render_summary_page(report: dict, events: list[dict], config: Config, geography: Geography) -> str:
+    """One printed page (A4 or Letter) with the campaign's numbers for the closing summit."""
+    campaign = config.campaign
+    numbers = campaign_numbers(events, campaign, geography)
+    as_of = local_time(report["generated_at"], campaign.tz)
+    total_areas, missing = len(geography.areas), numbers.not_reached
+    top = [item for item in numbers.ranked[:10] if item[1]]
+    names = " ".join(f"<li>{escape(name)}</li>" for name in missing)  # spaces: where lines may break
+    languages = sum(1 for language, _ in numbers.languages if language != NOT_STATED)
+    activities = "activity" if numbers.activities == 1 else "activities"
+    citywide = f" ({numbers.citywide:,} citywide)" if numbers.citywide else ""
+    title = escape(campaign.title)
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>{title} — campaign summary</title><style>{CSS}{_SUMMARY_CSS}</style></head>
+<body><main>
+<p class="print-hint">This page is made to be printed on one sheet (A4 or Letter): use your browser’s Print.</p>
+<h1>{title} — the campaign in numbers</h1>
+<p class="lede">{long_day(campaign.starts)} to {long_day(campaign.ends)} · figures as of
+<time datetime="{escape(report['generated_at'])}">{long_day(as_of)}, {as_of:%H:%M}</time></p>
+<ul class="figures">
+<li><strong>{numbers.activities:,}</strong><span>{activities}{citywide}</span></li>
+<li><strong>{numbers.reached} / {total_areas}</strong><span>areas reached
+({percentage(numbers.reached, total_areas)})</span></li>
+<li><strong>{numbers.organizations:,}</strong><span>organizations hosting</span></li>
+<li><strong>{languages}</strong><span>languages spoken</span></li>
+</ul>
+<section><h2>Activities per week</h2>
+{column_chart("weeks", "Activities per week of the campaign", week_columns(numbers.weeks, as_of.date()),
+              headers=("Week", "Dates", "Activities"), width=720, height=115)}
+<p class="note">{escape(weeks_note(campaign))}</p></section>
+<div class="cols">
+<section><h2>Where</h2>
+{area_map("map", "Activities per community area", numbers.per_area, geography, width=280)}</section>
+<div><section><h2>Top community areas</h2>
+{bar_chart("top", "Community areas with the most activities", top, label_header="Community area", **_SMALL)}
+</section>
+<section><h2>Types of activity</h2>
+{bar_chart("types", "Activities by type", numbers.types, label_header="Type", **_SMALL)}</section>
+<section><h2>Languages</h2>
+{bar_chart("languages", "Activities by language", numbers.languages, label_header="Language", **_SMALL)}
+<p class="note">An activity can be held in several languages.</p></section></div>
+</div>
+<section><h2>Not reached yet: {plural(len(missing), 'community area', 'community areas')}</h2>
+<ul class="names">{names or "<li>Every community area has had an activity.</li>"}</ul></section>
+</main></body></html>
+"""
