@@ -24,7 +24,7 @@ from sync import __version__
 from sync.config import Config
 from sync.errors import GuardTripped, SourceError
 from sync.locate import build_locator, locate_responses
-from sync.locate.geography import load_geography
+from sync.locate.geography import Geography, load_geography
 from sync.normalize import Normalizer
 from sync.publish import build_outputs, public_events
 from sync.publish.exports import reason_summary
@@ -75,8 +75,8 @@ class Decisions:
     reused: int
 
 
-def decide(table: SheetTable, config: Config, *, timer: StageTimer, state: StateStore | None = None,
-           progress: bool = False) -> Decisions:
+def decide(table: SheetTable, config: Config, *, geography: Geography, timer: StageTimer,
+           state: StateStore | None = None, progress: bool = False) -> Decisions:
     """Normalize, validate and locate every row; reuse stored decisions for unchanged rows."""
     normalizer = Normalizer(config)
     with timer("normalize"):
@@ -97,14 +97,16 @@ def decide(table: SheetTable, config: Config, *, timer: StageTimer, state: State
     with timer("validate"):
         for r in fresh:
             validate_response(r, config)
+    stats: dict = {}
     with timer("locate"):
-        locator = build_locator(config)
-        try:
-            locate_responses(fresh, locator, progress=progress)
-        finally:
-            stats = locator.street_locator.stats() if locator.street_locator else {}
-            if locator.street_locator:
-                locator.street_locator.close()
+        if any(r.location_text or r.zip for r in fresh):
+            locator = build_locator(config, geography)
+            try:
+                locate_responses(fresh, locator, progress=progress)
+            finally:
+                if locator.street_locator:
+                    stats = locator.street_locator.stats()
+                    locator.street_locator.close()
     if state:
         with timer("state"):
             # Stored before repeat-marking, which depends on the other rows; pending look-ups are retried.
@@ -160,11 +162,13 @@ def _run(config: Config, *, state: StateStore, now, dry_run: bool, force: bool, 
     source = source or open_source(config.source, writeback=config.status_writeback)
     with timer("read"):
         table = source.read()
-    decisions = decide(table, config, timer=timer, state=None if dry_run else state, progress=progress)
+    with timer("geography"):
+        geography = load_geography(config.output.state_folder)
+    decisions = decide(table, config, geography=geography, timer=timer, state=None if dry_run else state,
+                       progress=progress)
     responses = decisions.responses
     for message in decisions.warnings:
         log.warning(message)
-    geography = load_geography()
     with timer("publish"):
         events = public_events(responses, config, geography)
         report = build_report(responses, config=config, source=source, now=now, warnings=decisions.warnings,

@@ -9,19 +9,19 @@ from __future__ import annotations
 from sync.config import Config
 from sync.errors import LocateError
 from sync.locate.gazetteer import Gazetteer
+from sync.locate.geography import Geography
 from sync.records import Location, Reason, Response
 
 
-def build_locator(config: Config) -> Gazetteer:
+def build_locator(config: Config, geography: Geography) -> Gazetteer:
     """The offline gazetteer, with the online geocoder behind it when one is configured."""
     street = None
     if config.geocoder.enabled:
         from sync.locate.geocoder import build_street_locator
-        from sync.locate.geography import load_geography
 
         street = build_street_locator(config.geocoder, state_folder=config.output.state_folder,
-                                      geography=load_geography())
-    return Gazetteer.from_config(config, street_locator=street)
+                                      geography=geography)
+    return Gazetteer.from_config(config, geography=geography, street_locator=street)
 
 
 def locate_responses(responses: list[Response], locator: Gazetteer, *, progress: bool = False) -> None:

@@ -76,8 +76,9 @@ class Gazetteer:
         ]
 
     @classmethod
-    def from_config(cls, config, *, street_locator: StreetLocator | None = None) -> "Gazetteer":
-        geography = load_geography()
+    def from_config(cls, config, *, geography: Geography | None = None,
+                    street_locator: StreetLocator | None = None) -> "Gazetteer":
+        geography = geography or load_geography()
         return cls(
             geography, load_aliases(config.location.aliases, geography),
             citywide_words=config.location.citywide_words,

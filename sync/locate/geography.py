@@ -17,8 +17,11 @@ from __future__ import annotations
 
 import csv
 import functools
+import hashlib
 import importlib.util
 import json
+import os
+import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,14 +54,21 @@ def data_dir() -> Path:
 class Geography:
     """The 77 community areas and the city's ZIP codes, with point look-ups."""
 
-    def __init__(self, areas: dict[int, CommunityArea], zips: dict[str, BaseGeometry]):
+    def __init__(self, areas: dict[int, CommunityArea], zips: dict[str, BaseGeometry],
+                 zip_areas: dict[str, int | None] | None = None):
         self.areas = areas
         self.zips = zips
         self._numbers = list(areas)
         self._tree = shapely.STRtree([areas[n].polygon for n in self._numbers])
-        self._city = shapely.union_all([a.polygon for a in areas.values()])
-        self.bounds = self._city.bounds  # (min lon, min lat, max lon, max lat)
-        self._zip_area = {code: self._area_for_polygon(poly) for code, poly in zips.items()}
+        bounds = shapely.bounds([a.polygon for a in areas.values()])
+        self.bounds = (bounds[:, 0].min(), bounds[:, 1].min(), bounds[:, 2].max(), bounds[:, 3].max())
+        if zip_areas is None:
+            zip_areas = {code: getattr(self._area_for_polygon(poly), "number", None) for code, poly in zips.items()}
+        self.zip_areas = zip_areas
+
+    def __reduce__(self):
+        # The STRtree does not pickle; rebuilding it is cheap, unlike the dissolve and the ZIP overlaps.
+        return Geography, (self.areas, self.zips, self.zip_areas)
 
     def area_at(self, lat: float, lon: float) -> CommunityArea | None:
         """The community area containing a point, or ``None`` outside the city."""
@@ -69,7 +79,8 @@ class Geography:
 
     def zip_area(self, code: str) -> CommunityArea | None:
         """The community area covering most of a Chicago ZIP, or ``None`` for a ZIP outside it."""
-        return self._zip_area.get(code)
+        number = self.zip_areas.get(code)
+        return self.areas[number] if number is not None else None
 
     def zip_point(self, code: str) -> tuple[float, float] | None:
         poly = self.zips.get(code)
@@ -94,6 +105,11 @@ class Geography:
                 best, best_area = area, overlap
         return best
 
+    @functools.cached_property
+    def outlines(self) -> dict:
+        """The community areas as a small GeoJSON FeatureCollection for the map page."""
+        return self.areas_geojson()
+
     def areas_geojson(self, *, tolerance: float = 0.0004, digits: int = 5) -> dict:
         """The community areas as a small GeoJSON FeatureCollection for the map page."""
         features = []
@@ -112,9 +128,38 @@ def _title(name: str) -> str:
 
 
 @functools.cache
-def load_geography(folder: str | None = None) -> Geography:
-    """Build the geography once per process from the package's data files."""
-    base = Path(folder) if folder else data_dir()
+def load_geography(cache_dir: Path | None = None) -> Geography:
+    """The city's geography, built once per process; with ``cache_dir``, once per data version.
+
+    Building it parses 5 MB of GeoJSON and dissolves 801 tracts (about a second);
+    the pickled result loads in a few milliseconds, which matters for a sync run
+    every few minutes.
+    """
+    base = data_dir()
+    if cache_dir is None:
+        return build_geography(base)
+    stamp = hashlib.sha256(b"geography-1")
+    for name in _DATA_FILES:
+        info = (base / name).stat()
+        stamp.update(f"{name}:{info.st_size}:{info.st_mtime_ns}".encode())
+    cached = Path(cache_dir) / f"geography-{stamp.hexdigest()[:16]}.pickle"
+    try:
+        return pickle.loads(cached.read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
+        pass
+    geography = build_geography(base)
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_bytes(pickle.dumps(geography, protocol=pickle.HIGHEST_PROTOCOL))
+    os.replace(tmp, cached)
+    return geography
+
+
+_DATA_FILES = ("CommAreas.csv", "census_tracts_as_of_2010.geojson", "chicago_zip_codes.geojson")
+
+
+def build_geography(base: Path) -> Geography:
+    """Dissolve the census tracts into community areas and read the ZIP polygons."""
     with open(base / "CommAreas.csv", newline="", encoding="utf-8") as fh:
         names = {int(row["AREA_NUMBE"]): _title(row["COMMUNITY"].strip()) for row in csv.DictReader(fh)}
     tracts = json.loads((base / "census_tracts_as_of_2010.geojson").read_text(encoding="utf-8"))
