@@ -75,6 +75,8 @@ class LocateError(HealingMapError):
 
     code = "location_not_found"
     status = "rejected"
+    #: Set when an online service answered: it may answer otherwise later.
+    recheck = False
 
 
 class LocationNotFound(LocateError):
@@ -100,3 +102,4 @@ class LookupPending(LocateError):
 
     code = "location_pending"
     status = "held"
+    recheck = True

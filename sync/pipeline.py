@@ -109,11 +109,12 @@ def decide(table: SheetTable, config: Config, *, geography: Geography, timer: St
                     locator.street_locator.close()
     if state:
         with timer("state"):
-            # Stored before repeat-marking, which depends on the other rows; pending look-ups are retried.
+            # Stored before repeat-marking, which depends on the other rows; geocoder misses and
+            # outages are decided again next run.
             state.replace_responses({
                 fp: stored.get(fp) or pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL)
                 for fp, r in zip(fingerprints, responses)
-                if not any(x.code == "location_pending" for x in r.reasons)
+                if not any(x.recheck for x in r.reasons)
             })
     with timer("validate"):
         mark_superseded(responses)

@@ -53,13 +53,17 @@ class Reason:
     """Why a response is not published, or a note for staff.
 
     ``severity`` is ``rejected``, ``held`` or ``warning``; warnings never change
-    the status but reach the staff files.
+    the status but reach the staff files. ``recheck`` keeps the response out of
+    the stored decisions, so it is located again next run (from the geocoder's
+    cache until the miss expires).
     """
 
     code: str
     message: str
     severity: str = "rejected"
     field: str | None = None
+    #: The answer may change on a later run (online geocoder miss or outage): decide the response again.
+    recheck: bool = False
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,7 @@ CREATE TABLE IF NOT EXISTS fingerprints (
 """
 
 #: Bump when the pickled Response layout or any stage's decisions change, to drop old fingerprints.
-STATE_VERSION = 1
+STATE_VERSION = 2
 
 
 def config_fingerprint(config: Config) -> str:
@@ -54,7 +54,8 @@ def config_fingerprint(config: Config) -> str:
         "fields": config.fields.model_dump(mode="json"),
         "validation": config.validation.model_dump(mode="json"),
         "location": config.location.model_dump(mode="json"),
-        "geocoder": config.geocoder.model_dump(mode="json", exclude={"max_lookups_per_run"}),
+        # only the keys that change answers; limits and timeouts do not
+        "geocoder": config.geocoder.model_dump(mode="json", include={"enabled", "provider", "domain", "scheme"}),
         "aliases": hashlib.sha256(config.location.aliases.read_bytes()).hexdigest()
         if config.location.aliases.exists() else "",
     }

@@ -91,3 +91,20 @@ def test_an_outage_holds_street_locations_and_publishes_the_rest(tmp_path, serve
     staff = by_title(read_csv(tmp_path / "output" / "staff" / "responses.csv"))
     assert [staff[f"Activity {n}"]["status"] for n in range(4)] == ["published"] * 4
     assert server.total == 6
+
+
+def test_a_miss_is_asked_again_once_it_expires(tmp_path, server):
+    """Unchanged rows reuse their decisions, except geocoder misses: those follow the cache's expiry."""
+    rows = [response(**{LOCATION: "123 Nowhere St"})]
+    config = write_responses(tmp_path, rows, geocoder={
+        "enabled": True, "domain": server.domain, "scheme": "http", "min_delay_seconds": 0, "miss_ttl_hours": 0,
+    })
+    sync(config)
+    sync(config)
+    assert server.total == 2  # expired at once: asked on every run
+    config = write_responses(tmp_path, rows, geocoder={
+        "enabled": True, "domain": server.domain, "scheme": "http", "min_delay_seconds": 0, "miss_ttl_hours": 24,
+    })
+    sync(config)
+    sync(config)
+    assert server.total == 3  # remembered for a day after the third run's miss

@@ -13,6 +13,10 @@ from sync.locate.geography import Geography
 from sync.records import Location, Reason, Response
 
 
+#: Fewer responses than this to locate finish too fast for a progress bar to help.
+PROGRESS_MIN_ROWS = 50
+
+
 def build_locator(config: Config, geography: Geography) -> Gazetteer:
     """The offline gazetteer, with the online geocoder behind it when one is configured."""
     street = None
@@ -28,7 +32,9 @@ def locate_responses(responses: list[Response], locator: Gazetteer, *, progress:
     """Resolve each response's location once per distinct answer, in submission order."""
     results: dict[tuple[str, str], Location | LocateError] = {}
     pending = [r for r in responses if r.location_text or r.zip]
-    for r in _progress(pending, enabled=progress):
+    # A bar only when slow online look-ups may run, and enough of them to be worth watching.
+    show = progress and locator.street_locator is not None and len(pending) >= PROGRESS_MIN_ROWS
+    for r in _progress(pending, enabled=show):
         key = (r.location_text, r.zip)
         if key not in results:
             try:
@@ -37,7 +43,7 @@ def locate_responses(responses: list[Response], locator: Gazetteer, *, progress:
                 results[key] = exc
         result = results[key]
         if isinstance(result, LocateError):
-            r.add(Reason(result.code, str(result), result.status, "location"))
+            r.add(Reason(result.code, str(result), result.status, "location", recheck=result.recheck))
         else:
             r.location = result
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from sync.errors import ConfigError, LocationNotFound, NeedsGeocoder, OutsideCity
+from sync.errors import ConfigError, LocateError, LocationNotFound, NeedsGeocoder, OutsideCity
 from sync.locate.addresses import classify, zip_in_text
 from sync.locate.base import StreetLocator
 from sync.locate.geography import CommunityArea, Geography, load_geography
@@ -147,7 +147,11 @@ class Gazetteer:
 
     def _street(self, text: str, kind: Precision, zip_code: str) -> Location:
         if self.street_locator is not None:
-            return self.street_locator.locate(text, precision=kind)
+            try:
+                return self.street_locator.locate(text, precision=kind)
+            except LocateError as exc:
+                exc.recheck = True  # a miss expires from the geocoder's cache; ask again then
+                raise
         fallback = zip_in_text(text) or zip_code
         if fallback:
             return self.locate_zip(fallback)

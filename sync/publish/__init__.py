@@ -40,8 +40,9 @@ def public_point(loc: Location, precision: Precision, geography: Geography) -> t
         code = loc.zip or geography.zip_at(loc.lat, loc.lon)
         (lat, lon), shown = geography.zip_point(code), Precision.ZIP
         loc = Location(Precision.ZIP, loc.community_area, loc.community_area_name, lat, lon, zip=code)
-    elif precision in (Precision.ADDRESS, Precision.INTERSECTION):
-        shown, lat, lon = loc.precision, loc.lat, loc.lon
+    elif precision is Precision.INTERSECTION:
+        # An address shown no finer than an intersection: its block, about 100 m.
+        shown, lat, lon = Precision.INTERSECTION, round(loc.lat, 3), round(loc.lon, 3)
     else:
         shown, lat, lon = Precision.COMMUNITY_AREA, area.lat, area.lon
     place = f"{area.name} (ZIP {loc.zip})" if shown is Precision.ZIP and loc.zip else area.name
@@ -84,16 +85,20 @@ def build_outputs(responses: list[Response], events: list[dict], report: dict, *
     """Every output file's content, keyed by path; nothing is written here."""
     from sync.publish.map_page import render_map_page
     from sync.publish.staff_page import render_staff_page
+    from sync.publish.summit import render_summary_page, summit_csv
 
     public, staff = config.public_dir, config.staff_dir
     rejected = [r for r in responses if r.status is Status.REJECTED]
     return {
         public / "events.csv": csv_bytes(PUBLIC_COLUMNS, public_csv_rows(events)),
         public / "events.geojson": geojson_bytes(events),
-        public / "index.html": render_map_page(events, areas=geography.areas_geojson(), config=config,
+        public / "index.html": render_map_page(events, areas=geography.outlines, config=config,
                                                generated_at=generated_at),
         staff / "responses.csv": csv_bytes(STAFF_COLUMNS, [staff_row(r) for r in responses]),
         staff / "rejected.csv": csv_bytes(REJECTED_COLUMNS, [rejected_row(r) for r in rejected]),
         staff / "report.json": json.dumps(report, indent=2, ensure_ascii=False, default=str) + "\n",
-        staff / "index.html": render_staff_page(report, rejected=[rejected_row(r) for r in rejected], config=config),
+        staff / "summit.csv": summit_csv(events, geography),
+        staff / "summary.html": render_summary_page(report, events, config, geography),
+        staff / "index.html": render_staff_page(report, responses=responses, events=events, config=config,
+                                                geography=geography),
     }
