@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Annotated, Literal, Union
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from sync.errors import ConfigError
 from sync.records import Precision
@@ -38,6 +38,18 @@ CANONICAL_FIELDS = (
 )
 #: Fields that never reach a public output.
 CONTACT_FIELDS = ("contact_email", "contact_name", "contact_phone")
+
+
+def _known_fields(value: tuple[str, ...]) -> tuple[str, ...]:
+    """Refuse names that are not canonical fields (a typo would silently do nothing)."""
+    unknown = sorted(set(value) - set(CANONICAL_FIELDS))
+    if unknown:
+        raise ValueError(f"unknown field(s) {', '.join(unknown)}")
+    return value
+
+
+#: A list of canonical field names, checked at load.
+FieldNames = Annotated[tuple[str, ...], AfterValidator(_known_fields)]
 
 
 class _Strict(BaseModel):
@@ -153,15 +165,8 @@ class FieldsConfig(_Strict):
     public_consent: str = "May we show this activity on the public healing map?"
     approved: str = "Approved"
     #: Fields whose column may be absent from the sheet (staff add ``Approved`` later).
-    optional: tuple[str, ...] = ("approved",)
+    optional: FieldNames = ("approved",)
 
-    @field_validator("optional")
-    @classmethod
-    def _known_fields(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        unknown = sorted(set(value) - set(CANONICAL_FIELDS))
-        if unknown:
-            raise ValueError(f"unknown field(s) {', '.join(unknown)}")
-        return value
 
     def headers(self) -> dict[str, str]:
         """Canonical field → header text."""
@@ -176,19 +181,11 @@ class ValidationConfig(_Strict):
     #: Free-text answers outside the list are kept under this type.
     other_type: str = "Other"
     languages: tuple[str, ...] = ("English", "Spanish", "Polish", "Chinese", "Arabic", "Tagalog", "Korean", "ASL")
-    required: tuple[str, ...] = ("title", "event_type", "event_date", "start_time", "location", "link")
+    required: FieldNames = ("title", "event_type", "event_date", "start_time", "location", "link")
     max_title_length: int = Field(default=150, gt=0)
     max_organization_length: int = Field(default=200, gt=0)
     max_description_length: int = Field(default=5000, gt=0)
     phone_region: str = "US"
-
-    @field_validator("required")
-    @classmethod
-    def _known_fields(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        unknown = sorted(set(value) - set(CANONICAL_FIELDS))
-        if unknown:
-            raise ValueError(f"unknown field(s) {', '.join(unknown)}")
-        return value
 
 
 class LocationConfig(_Strict):

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import HEADERS
+
 from bench.synthetic import HEADERS, generate_responses, write_csv
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -20,24 +22,7 @@ SAMPLE = ROOT / "config" / "sample-responses.csv"
 ALIASES = ROOT / "config" / "neighborhoods.csv"
 SAMPLE_ROWS, SAMPLE_SEED = 320, 2026
 
-EXPECTED_HEADERS = [
-    "Timestamp",
-    "Email Address",
-    "Your name",
-    "Organization or group (optional)",
-    "Name of your activity",
-    "What type of activity is it?",
-    "Describe your activity",
-    "Date of the activity",
-    "Start time",
-    "End time",
-    "Which community area or neighborhood is it rooted in?",
-    "ZIP code (optional)",
-    "Link to join or register",
-    "Languages",
-    "Phone (optional, for staff only)",
-    "May we show this activity on the public healing map?",
-]
+EXPECTED_HEADERS = HEADERS  # the brief's form, as tests/helpers.py spells it out
 COL = {h: i for i, h in enumerate(EXPECTED_HEADERS)}
 
 
