@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import HEADERS
-
+from tests.helpers import HEADERS as FORM_HEADERS
 from bench.synthetic import HEADERS, generate_responses, write_csv
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -22,7 +21,7 @@ SAMPLE = ROOT / "config" / "sample-responses.csv"
 ALIASES = ROOT / "config" / "neighborhoods.csv"
 SAMPLE_ROWS, SAMPLE_SEED = 320, 2026
 
-EXPECTED_HEADERS = HEADERS  # the brief's form, as tests/helpers.py spells it out
+EXPECTED_HEADERS = FORM_HEADERS  # the brief's form, as tests/helpers.py spells it out
 COL = {h: i for i, h in enumerate(EXPECTED_HEADERS)}
 
 
