@@ -245,6 +245,8 @@ class MapConfig(_Strict):
 
     @model_validator(mode="after")
     def _known_labels(self):
+        if not self.labels:
+            return self
         import json  # here, not at the top: only this validator reads the bundled labels
 
         bundled = Path(__file__).parent / "publish" / "templates" / "map_labels.json"

@@ -1,0 +1,340 @@
+"""Render the public healing map: one self-contained HTML page.
+
+Folium draws the base map, the tiles and the community-area outlines. The activities go into the
+page once, as compact columnar JSON; the browser builds everything else from it
+(``templates/map_page.js``): the list, the clustered markers (one per place), the coverage
+shading, the filters and the live count. Only the CDN assets and the tiles come from elsewhere.
+
+The page's notion of "now" (upcoming, this week, past) is ``generated_at``, the time of the sync,
+never the visitor's clock: the page shows what was true when it was built, and tests are
+deterministic. Times are shown as Chicago wall-clock times: they are encoded as minutes on the
+campaign time zone's wall clock, so the browser's own time zone never matters.
+
+Every text value is untrusted resident input. It reaches the page only inside the JSON block,
+escaped so that no ``</script>`` or ``<!--`` can end it, and the script writes it with
+``textContent`` and DOM APIs only; links are kept only when they are http(s).
+
+Example::
+
+    html = render_map_page(events, areas=geography.areas_geojson(), config=config,
+                           generated_at=datetime.now(config.campaign.tz))
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import logging
+import re
+from datetime import date, datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import folium
+import folium.plugins
+from branca.element import CssLink, Figure, JavascriptLink, MacroElement
+from folium.template import Template
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from sync.config import Config
+
+log = logging.getLogger("sync")
+
+TEMPLATES = Path(__file__).with_name("templates")
+#: The page must stay under 1.5 MB for 10,000 activities; descriptions fill what the rest leaves.
+PAGE_BUDGET_BYTES = 1_450_000
+#: Longest description excerpt embedded; shorter budgets shorten every excerpt alike.
+DESCRIPTION_MAX_CHARS = 600
+#: Below this an excerpt says too little to be worth its bytes, so descriptions are left out.
+DESCRIPTION_MIN_CHARS = 80
+#: Assumed length of an activity without an end time, for "upcoming" and "past".
+DEFAULT_DURATION_MINUTES = 60
+#: Leaflet & co., as folium names them; the rest of folium's defaults (jQuery, Bootstrap,
+#: Font Awesome, awesome-markers) are not used by this page and would only slow it down.
+_JS = [js for js in folium.Map.default_js if js[0] == "leaflet"] + folium.plugins.MarkerCluster.default_js
+_CSS = [css for css in folium.Map.default_css if css[0] == "leaflet_css"] + folium.plugins.MarkerCluster.default_css
+
+_env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
+                   trim_blocks=True, lstrip_blocks=True)
+_PRECISIONS = ("community_area", "zip", "address", "intersection", "citywide")
+#: Where the activities' JSON goes; no text of the page can contain it (NUL is never written).
+_DATA_SLOT = "\x00activities\x00"
+_SCRIPT_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def render_map_page(events: list[dict], *, areas: dict, config: Config, generated_at: datetime) -> str:
+    """The public map page for ``events`` (published activities) as one HTML string."""
+    labels = page_labels(config)
+    base = _data(events, areas=areas, config=config, generated_at=generated_at, labels=labels)
+    shell = _page(areas=areas, config=config, generated_at=generated_at, text=labels[config.map.languages[0]])
+    overhead = len(shell.encode("utf-8")) - len(_DATA_SLOT)
+
+    def data(description_chars: int) -> str:
+        return script_json({**base, "ev": _columns(events, base, description_chars, tz=config.campaign.tz)})
+
+    embedded = data(0)
+    spare = PAGE_BUDGET_BYTES - overhead - len(embedded.encode("utf-8"))
+    chars = _excerpt_length([_text(e.get("description")) for e in events], spare)
+    while chars >= DESCRIPTION_MIN_CHARS:
+        candidate = data(chars)
+        if overhead + len(candidate.encode("utf-8")) <= PAGE_BUDGET_BYTES:
+            embedded = candidate
+            break
+        chars = int(chars * 0.8)
+    else:
+        log.info("map page: %d activities leave no room for descriptions (see events.csv)", len(events))
+    size = overhead + len(embedded.encode("utf-8"))
+    if size > PAGE_BUDGET_BYTES:
+        log.warning("map page is %d bytes for %d activities, over the %d-byte budget", size, len(events),
+                    PAGE_BUDGET_BYTES)
+    return shell.replace(_DATA_SLOT, embedded, 1)
+
+
+def page_labels(config: Config) -> dict[str, dict[str, str]]:
+    """Labels per page language: the bundled ones, English for any missing, config overrides on top."""
+    bundled = json.loads((TEMPLATES / "map_labels.json").read_text(encoding="utf-8"))
+    return {lang: {**bundled["en"], **bundled.get(lang, {}), **config.map.labels.get(lang, {})}
+            for lang in config.map.languages}
+
+
+def script_json(value) -> str:
+    """JSON that is safe inside ``<script>``: no ``<``, ``>``, ``&`` or JS line separators."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return re.sub("[<>&\u2028\u2029]", lambda m: _SCRIPT_UNSAFE[m.group()], text)
+
+
+class _Map(folium.Map):
+    """folium's map without its ``user-scalable=no`` viewport (people must be able to zoom the page)."""
+
+    _template = Template("""
+{% macro header(this, kwargs) %}
+<style>#{{ this.get_name() }} {position: absolute; inset: 0;}</style>
+{% endmacro %}
+{% macro html(this, kwargs) %}
+<div class="folium-map hm-leaflet" id={{ this.get_name()|tojson }}></div>
+{% endmacro %}
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = L.map({{ this.get_name()|tojson }},
+    {center: {{ this.location|tojson }}, crs: L.CRS.{{ this.crs }}, ...{{ this.options|tojavascript }}});
+{% endmacro %}
+""")
+    default_js = _JS
+    default_css = _CSS
+
+
+class _Activities(MacroElement):
+    """Hands the folium map and its community-area layer to the page script (like FastMarkerCluster)."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+window.HealingMap.attach({{ this._parent.get_name() }}, {{ this.areas.get_name() }});
+{% endmacro %}
+""")
+
+    def __init__(self, areas: folium.GeoJson):
+        super().__init__()
+        self._name = "Activities"
+        self.areas = areas
+
+
+class _Page(Figure):
+    """The document around the map: header, controls, list, and the map's scripts last."""
+
+    def __init__(self, context: dict):
+        super().__init__()
+        self.context = context
+
+    def render(self, **kwargs) -> str:
+        for child in self._children.values():
+            child.render(**kwargs)
+        head = [e for name, e in self.header._children.items() if name != "meta_http"]  # we write our own
+        return _env.get_template("map_page.html").render(
+            css=[e.url for e in head if isinstance(e, CssLink)],
+            js=[e.url for e in head if isinstance(e, JavascriptLink)],
+            map_header=[e.render() for e in head if not isinstance(e, (CssLink, JavascriptLink))],
+            map_html=self.html.render(), map_script=self.script.render(), **self.context)
+
+
+def _page(*, areas: dict, config: Config, generated_at: datetime, text: dict) -> str:
+    """The page around an empty data slot: rendered once, whatever the descriptions' length."""
+    lat, lon = config.map.center
+    m = _Map(location=[lat, lon], zoom_start=config.map.zoom, tiles=None, zoom_snap=0.25)
+    tiles = folium.TileLayer(tiles=config.map.tiles, attr=config.map.attribution, name="tiles").add_to(m)
+    outlines = folium.GeoJson(areas, name="community areas", style_function=_outline).add_to(m)
+    activities = _Activities(outlines).add_to(m)
+    for element, name in ((m, "healing"), (tiles, "base"), (outlines, "areas"), (activities, "activities")):
+        element._id = name  # folium's ids are random; fixed ones keep the page identical run to run
+    page = _Page({
+        "lang": config.map.languages[0],
+        "t": text,
+        "title": config.campaign.title,
+        "form_url": config.campaign.form_url if _is_web_url(config.campaign.form_url) else "",
+        "generated_iso": generated_at.isoformat(timespec="minutes"),
+        "generated_text": _format_generated(generated_at.astimezone(config.campaign.tz)),
+        "other_language": config.map.languages[1] if len(config.map.languages) > 1 else "",
+        "css_text": (TEMPLATES / "map_page.css").read_text(encoding="utf-8"),
+        "js_text": (TEMPLATES / "map_page.js").read_text(encoding="utf-8"),
+        "data_json": _DATA_SLOT,
+    })
+    page.add_child(m)
+    return page.render()
+
+
+def _outline(feature: dict) -> dict:
+    return {"color": "#4b3a78", "weight": 1, "fillOpacity": 0.0}
+
+
+def _data(events: list[dict], *, areas: dict, config: Config, generated_at: datetime, labels: dict) -> dict:
+    """Everything the script needs except the per-activity columns."""
+    tz = config.campaign.tz
+    base = config.campaign.starts
+    types = list(config.validation.event_types) + [config.validation.other_type]
+    languages = list(config.validation.languages)
+    for event in events:
+        if event.get("type") and event["type"] not in types:
+            types.append(event["type"])
+        languages += [lang for lang in event.get("languages") or () if lang and lang not in languages]
+    aliases = neighbourhood_names(config)
+    if len(languages) > 52:  # the per-activity language set is a 52-bit number (exact in a JS double)
+        log.warning("map page: %d languages; only the first 52 can be filtered on", len(languages))
+        languages = languages[:52]
+    return {
+        "base": base.isoformat(),
+        "now": _minutes(generated_at.astimezone(tz), base),
+        "langs": list(config.map.languages),
+        "labels": labels,
+        "types": types,
+        "other_type": len(config.validation.event_types),  # its index in types
+        "languages": languages,
+        "areas": sorted([f["properties"]["number"], f["properties"]["name"],
+                         "\n".join(aliases.get(f["properties"]["number"], []))] for f in areas["features"]),
+        "duration": DEFAULT_DURATION_MINUTES,
+    }
+
+
+def neighbourhood_names(config: Config) -> dict[int, list[str]]:
+    """Community area → its neighbourhood names (Pilsen, Bronzeville, …), so search finds them too."""
+    names: dict[int, list[str]] = {}
+    try:
+        with open(config.location.aliases, newline="", encoding="utf-8-sig") as fh:
+            for row in csv.DictReader(fh):
+                if (row.get("community_area") or "").strip().isdigit() and row.get("alias"):
+                    names.setdefault(int(row["community_area"]), []).append(row["alias"].strip())
+    except OSError:
+        log.warning("map page: no neighbourhood names for search (%s unreadable)", config.location.aliases)
+    return names
+
+
+def _columns(events: list[dict], data: dict, description_chars: int, *, tz) -> dict:
+    """The activities as parallel arrays, with places, organizations and link hosts deduplicated."""
+    base = date.fromisoformat(data["base"])
+    type_index = {t: i for i, t in enumerate(data["types"])}
+    other = data["other_type"]
+    lang_bit = {lang: 2**i for i, lang in enumerate(data["languages"])}
+    places: dict[tuple, int] = {}
+    orgs: dict[str, int] = {}
+    hosts: dict[str, int] = {}
+    cols = {k: [] for k in ("id", "t", "o", "y", "x", "d", "s", "e", "l", "h", "u", "p")}
+    rows = sorted(events, key=lambda e: (e.get("starts_at") or e.get("date") or "", (e.get("title") or "").casefold()))
+    for e in rows:
+        start = _parse(e.get("starts_at"), e.get("date"), tz)
+        end = _parse(e.get("ends_at"), None, tz)
+        s = _minutes(start, base) if start else 0
+        host, rest = _split_link(e.get("link") or "")
+        cols["id"].append(_text(e.get("id")))
+        cols["t"].append(_text(e.get("title")))
+        cols["o"].append(orgs.setdefault(_text(e.get("organization")), len(orgs)))
+        cols["y"].append(type_index.get(e.get("type"), other))
+        cols["x"].append(_text(e.get("type_detail")))
+        cols["d"].append(_excerpt(_text(e.get("description")), description_chars))
+        cols["s"].append(s)
+        cols["e"].append(max(_minutes(end, base) - s, 0) if end and start else -1)
+        cols["l"].append(sum({lang_bit[x] for x in e.get("languages") or () if x in lang_bit}))
+        cols["h"].append(hosts.setdefault(host, len(hosts)))
+        cols["u"].append(rest)
+        cols["p"].append(_place(e, places))
+    # Mostly-empty columns are sent as {index: value} to save their empty strings.
+    for key in ("x", "d"):
+        if sum(1 for v in cols[key] if v) < len(rows) / 2:
+            cols[key] = {str(i): v for i, v in enumerate(cols[key]) if v}
+    cols.update(orgs=list(orgs), hosts=list(hosts), places=[list(k) for k in places])
+    return cols
+
+
+def _place(event: dict, places: dict[tuple, int]) -> int:
+    """Index of the event's place (name, lat, lon, community area, precision); -1 when citywide."""
+    if event.get("lat") is None or event.get("lon") is None or event.get("precision") == "citywide":
+        return -1
+    name = _text(event.get("place")) or _text(event.get("community_area_name"))
+    precision = _PRECISIONS.index(event["precision"]) if event.get("precision") in _PRECISIONS else 0
+    key = (name, round(float(event["lat"]), 5), round(float(event["lon"]), 5), event.get("community_area") or 0, precision)
+    return places.setdefault(key, len(places))
+
+
+def _parse(value: str | None, day: str | None, tz) -> datetime | None:
+    """An ISO time on the campaign's wall clock (a bare date is its midnight)."""
+    try:
+        moment = datetime.fromisoformat(value) if value else datetime.fromisoformat(day) if day else None
+    except ValueError:
+        return None
+    return moment.astimezone(tz) if moment and moment.tzinfo else moment
+
+
+def _minutes(moment: datetime, base: date) -> int:
+    """Minutes from midnight of ``base`` on the wall clock of ``moment``'s own offset (Chicago's)."""
+    return (moment.date() - base).days * 1440 + moment.hour * 60 + moment.minute
+
+
+def _split_link(link: str) -> tuple[str, str]:
+    """``("https://host/", "rest")``, or ``("", "")`` for anything that is not an http(s) URL."""
+    if not _is_web_url(link):
+        return "", ""
+    parts = urlsplit(link)
+    head = f"{parts.scheme}://{parts.netloc}/"
+    return (head, link[len(head):]) if link.startswith(head) else ("", link)
+
+
+def _is_web_url(link: str) -> bool:
+    try:
+        parts = urlsplit(link.strip())
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc) and link == link.strip()
+
+
+def _text(value) -> str:
+    """Text as it can be embedded: ``None`` as "", lone surrogates replaced."""
+    text = "" if value is None else str(value)
+    return text.encode("utf-8", "replace").decode("utf-8") if not text.isascii() else text
+
+
+def _excerpt(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    if limit <= 0:
+        return ""
+    cut = text[:limit - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit * 0.6 else cut).rstrip(" ,.;:-") + "…"
+
+
+def _excerpt_length(descriptions: list[str], spare_bytes: int) -> int:
+    """The longest excerpt (≤ DESCRIPTION_MAX_CHARS) whose embedded size fits in ``spare_bytes``."""
+    texts = [d[:DESCRIPTION_MAX_CHARS] for d in descriptions if d]
+    # Bytes per character once escaped (UTF-8, \u003c, …); the real render is checked afterwards.
+    ratios = [(len(t), len(script_json(t).encode("utf-8")) / len(t)) for t in texts]
+
+    def size(limit: int) -> float:  # each: the text, its quotes and comma, the index key, "…"
+        return sum(min(n, limit) * ratio + 12 for n, ratio in ratios)
+
+    low, high = 0, DESCRIPTION_MAX_CHARS
+    while low < high:
+        mid = (low + high + 1) // 2
+        low, high = (mid, high) if size(mid) <= spare_bytes else (low, mid - 1)
+    return low
+
+
+def _format_generated(moment: datetime) -> str:
+    """``Dec 5, 2026, 6:30 PM`` (the script rewrites it in the visitor's chosen language)."""
+    hour = moment.hour % 12 or 12
+    return f"{moment:%b} {moment.day}, {moment.year}, {hour}:{moment:%M} {'AM' if moment.hour < 12 else 'PM'}"
