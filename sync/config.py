@@ -231,6 +231,9 @@ class MapConfig(_Strict):
     attribution: str = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
     center: tuple[float, float] = (41.8358, -87.6866)
     zoom: int = 11
+    #: Most activities shown one by one; past it the page shows the soonest ones and counts all of
+    #: them per community area (a 10-million-cell sheet would otherwise make a 40 MB page).
+    max_activities: int = Field(default=10_000, ge=100)
     #: Label overrides per page language, e.g. ``[map.labels.es] add_activity = "Suma tu actividad"``.
     #: Keys are those of sync/publish/templates/map_labels.json, plus ``"type:<activity type>"`` and
     #: ``"lang:<language>"`` for the names of activity types and languages.

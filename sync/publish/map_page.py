@@ -65,7 +65,10 @@ _SCRIPT_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u
 def render_map_page(events: list[dict], *, areas: dict, config: Config, generated_at: datetime) -> str:
     """The public map page for ``events`` (published activities) as one HTML string."""
     labels = page_labels(config)
+    events, omitted = _within_limit(events, limit=config.map.max_activities, now=generated_at.isoformat())
     base = _data(events, areas=areas, config=config, generated_at=generated_at, labels=labels)
+    if omitted:
+        base["omitted"] = omitted
     shell = _page(areas=areas, config=config, generated_at=generated_at, text=labels[config.map.languages[0]])
     overhead = len(shell.encode("utf-8")) - len(_DATA_SLOT)
 
@@ -88,6 +91,27 @@ def render_map_page(events: list[dict], *, areas: dict, config: Config, generate
         log.warning("map page is %d bytes for %d activities, over the %d-byte budget", size, len(events),
                     PAGE_BUDGET_BYTES)
     return shell.replace(_DATA_SLOT, embedded, 1)
+
+
+def _within_limit(events: list[dict], *, limit: int, now: str) -> tuple[list[dict], dict | None]:
+    """At most ``limit`` activities, the soonest upcoming first, then the latest past ones.
+
+    Past the limit the page aggregates: it gets every activity's count per community area
+    (shading and coverage use those) and says how many it shows of how many.
+    """
+    if len(events) <= limit:
+        return events, None
+    upcoming = [e for e in events if (e.get("ends_at") or e.get("starts_at") or e["date"]) >= now]
+    past = [e for e in events if (e.get("ends_at") or e.get("starts_at") or e["date"]) < now]
+    def order(e: dict) -> tuple:
+        return e.get("starts_at") or e["date"], e["title"].casefold()
+
+    kept = sorted((sorted(upcoming, key=order) + sorted(past, key=order, reverse=True))[:limit], key=order)
+    per_area: dict[int, int] = {}
+    for event in events:
+        if event.get("community_area"):
+            per_area[event["community_area"]] = per_area.get(event["community_area"], 0) + 1
+    return kept, {"total": len(events), "shown": len(kept), "areas": per_area}
 
 
 def page_labels(config: Config) -> dict[str, dict[str, str]]:

@@ -518,3 +518,17 @@ def test_language_from_the_address_and_label_overrides(open_page):
     page.wait_for_selector(".leaflet-container")
     assert page.inner_text(".hm-add").strip().endswith("Suma tu actividad")
     assert page.evaluate("document.documentElement.lang") == "es"
+
+
+def test_past_the_limit_the_page_aggregates_and_says_so(open_page):
+    """Over map.max_activities: the soonest are listed and pinned, the shading counts them all."""
+    cfg = config()
+    cfg = cfg.model_copy(update={"map": cfg.map.model_copy(update={"max_activities": 100})})
+    upcoming = [event(n, area=1 + n % 3, day=1 + n % 40) for n in range(120)]
+    long_past = [event(200 + n, area=4, day=-20) for n in range(30)]  # only counted, never listed
+    page = open_page(render(upcoming + long_past, cfg=cfg)).page
+    assert "this page lists and pins the 100 soonest of 150" in page.inner_text("#hm-notice")
+    page.check("input[name=hm-when][value=all]")
+    soonest = sorted(upcoming, key=lambda e: (e["starts_at"], e["title"].casefold()))[:100]
+    assert_consistent(page, upcoming, [e["id"] for e in soonest])
+    assert page.inner_text("#hm-coverage-summary").startswith("4 of 77")

@@ -305,7 +305,10 @@
       message = t("no_match");
       buttons = [["reset", DEFAULTS]];
     }
-    box.hidden = !message;
+    if (D.omitted) {
+      box.appendChild(el("p", { className: "hm-omitted", text: t("omitted", { shown: num(D.omitted.shown), total: num(D.omitted.total) }) }));
+    }
+    box.hidden = !message && !D.omitted;
     if (!message) { return; }
     box.appendChild(el("p", { text: message }));
     buttons.forEach(function (b) {
@@ -446,6 +449,7 @@
 
   // ---------- coverage ----------
   function areaCounts() {
+    if (D.omitted) { return D.omitted.areas; }  // too many to list: every activity, counted per area
     var counts = {};
     for (var k = 0; k < shown.length; k++) {
       var p = events[shown[k]].place;
