@@ -17,10 +17,13 @@ def main() -> int:
             raise
         print(f"== {name}", flush=True)
         try:
-            module.main([])
+            code = module.main([])
         except SystemExit as exc:
-            if exc.code not in (None, 0):
-                failed.append(name)
+            code = exc.code
+        if code not in (None, 0):  # a budget missed, or the script failed
+            failed.append(name)
+    if failed:
+        print(f"== over budget or failed: {', '.join(failed)}", flush=True)
     return 1 if failed else 0
 
 

@@ -9,8 +9,10 @@ then every row would be read wrong.
 from __future__ import annotations
 
 import functools
+import operator
 import re
 import unicodedata
+from collections.abc import Mapping
 from datetime import date, datetime, time
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -21,7 +23,7 @@ from rapidfuzz import fuzz, process
 
 from sync.config import CANONICAL_FIELDS, Config, FieldsConfig
 from sync.errors import HeaderMismatch
-from sync.records import Reason, Response, SheetTable
+from sync.records import Reason, Response, RowCells, SheetTable
 
 #: How fields are named in messages staff read.
 FIELD_LABELS = {
@@ -91,6 +93,12 @@ def _rename_guesses(missing: list[str], unknown: list[str]) -> list[tuple[str, s
 
 def clean_text(value: str, *, multiline: bool = False) -> str:
     """Trim, NFC-normalize and drop control characters; collapse spaces unless ``multiline``."""
+    # Most cells are clean already. A printable string holds no control character and no
+    # whitespace but U+0020 (the others are all categories Cc or Z*), so when it is also NFC,
+    # has no double space and no space at either end, every step below would leave it as is.
+    if (value.isprintable() and "  " not in value and value[:1] != " " and value[-1:] != " "
+            and (value.isascii() or unicodedata.is_normalized("NFC", value))):
+        return value
     value = unicodedata.normalize("NFC", _CONTROL.sub("", value))
     if multiline:
         lines = [_SPACES.sub(" ", line).strip() for line in value.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
@@ -182,6 +190,7 @@ def normalize_email(text: str) -> tuple[str, bool]:
         return text, False
 
 
+@functools.lru_cache(maxsize=65536)
 def normalize_phone(text: str, region: str) -> tuple[str, bool]:
     try:
         number = phonenumbers.parse(text, region)
@@ -190,6 +199,14 @@ def normalize_phone(text: str, region: str) -> tuple[str, bool]:
     if not phonenumbers.is_valid_number(number):
         return text, False
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL), True
+
+
+#: The fields :meth:`Normalizer.row` reads.
+_ROW_FIELDS = (
+    "submitted_at", "contact_email", "contact_name", "contact_phone", "organization", "title", "event_type",
+    "description", "event_date", "start_time", "end_time", "location", "zip", "link", "languages",
+    "public_consent", "approved",
+)
 
 
 class Normalizer:
@@ -203,42 +220,62 @@ class Normalizer:
         self.validation = config.validation
         self._types = {_fold(t): t for t in config.validation.event_types}
         self._languages = {_fold(lang): lang for lang in config.validation.languages}
-        #: Sheet headers outside the mapping, set by :meth:`table`; ignored but reported.
+        # Answers that repeat across rows (types, language lists, dates and times) are worked
+        # out once per distinct answer; the results are immutable, so rows share them.
+        self._type_of: dict[str, tuple[str, str]] = {}
+        self._languages_of: dict[str, tuple[str, ...]] = {}
+        self._moments: dict[tuple, datetime] = {}
+        #: Sheet headers outside the mapping, set by :meth:`cells`; ignored but reported.
         self.ignored_headers: list[str] = []
+        #: Field name → column index of the last table, set by :meth:`cells`.
+        self.columns: dict[str, int] = {}
+        self._complete, self._getter = False, None
 
-    def cells(self, table: SheetTable) -> list[dict[str, str]]:
-        """Each data row as field → cell text, after matching the header row."""
-        columns = map_headers(table.headers, self.config.fields)
+    def cells(self, table: SheetTable) -> list[RowCells]:
+        """Each data row as field → cell text (a :class:`RowCells` view), after matching the header row."""
+        self.columns = columns = map_headers(table.headers, self.config.fields)
+        self._complete = all(name in columns for name in _ROW_FIELDS)
+        # An absent optional column reads the "" that _pick appends to the row (index -1).
+        self._getter = operator.itemgetter(*(columns.get(name, -1) for name in _ROW_FIELDS))
         mapped = set(columns.values())
         self.ignored_headers = [h for i, h in enumerate(table.headers) if h and i not in mapped]
-        return [{name: row[index] for name, index in columns.items()} for row in table.rows]
+        return [RowCells(columns, row) for row in table.rows]
 
     def table(self, table: SheetTable) -> list[Response]:
         """Normalize every data row of a table."""
         return [self.row(cells, table.first_row_number + offset)
                 for offset, cells in enumerate(self.cells(table))]
 
-    def row(self, cells: dict[str, str], row_number: int) -> Response:
-        get = lambda name: clean_text(cells.get(name, ""))  # noqa: E731
+    def row(self, cells: Mapping[str, str], row_number: int) -> Response:
+        (submitted, email, name, phone, organization, title, kind, description, day, start, end, location, zip_code,
+         link, languages, consent, approved) = self._pick(cells)
         r = Response(row_number=row_number, raw=cells)
-        r.contact_name = get("contact_name")
-        r.organization = get("organization")
-        r.title = get("title")
-        r.description = clean_text(cells.get("description", ""), multiline=True)
-        r.location_text = get("location")
-        r.zip = get("zip")
-        self._submitted(r, get("submitted_at"))
-        self._email(r, get("contact_email"))
-        self._phone(r, get("contact_phone"))
-        self._event_type(r, get("event_type"))
-        self._schedule(r, get("event_date"), get("start_time"), get("end_time"))
-        r.link, problem = normalize_link(get("link"))
+        r.contact_name = clean_text(name)
+        r.organization = clean_text(organization)
+        r.title = clean_text(title)
+        r.description = clean_text(description, multiline=True)
+        r.location_text = clean_text(location)
+        r.zip = clean_text(zip_code)
+        self._submitted(r, clean_text(submitted))
+        self._email(r, clean_text(email))
+        self._phone(r, clean_text(phone))
+        self._event_type(r, clean_text(kind))
+        self._schedule(r, clean_text(day), clean_text(start), clean_text(end))
+        r.link, problem = normalize_link(clean_text(link))
         if problem:
             r.add(problem)
-        r.languages = self._language_list(get("languages"))
-        self._yes_no(r, "public_consent", get("public_consent"))
-        self._yes_no(r, "approved", get("approved"))
+        r.languages = self._language_list(clean_text(languages))
+        self._yes_no(r, "public_consent", clean_text(consent))
+        self._yes_no(r, "approved", clean_text(approved))
         return r
+
+    def _pick(self, cells: Mapping[str, str]) -> tuple[str, ...]:
+        """The cells :meth:`row` reads, in :data:`_ROW_FIELDS` order; ``""`` for an absent column."""
+        # A view over a row of the last table: index its list directly, no lookup by name.
+        if type(cells) is RowCells and cells._columns is self.columns:
+            row = cells._row
+            return self._getter(row) if self._complete else self._getter(row + [""])
+        return tuple(cells.get(name, "") for name in _ROW_FIELDS)
 
     def _submitted(self, r: Response, text: str) -> None:
         if text:
@@ -263,15 +300,19 @@ class Normalizer:
     def _event_type(self, r: Response, text: str) -> None:
         if not text:
             return
+        if text not in self._type_of:
+            self._type_of[text] = self._match_type(text)
+        r.event_type, r.event_type_detail = self._type_of[text]
+
+    def _match_type(self, text: str) -> tuple[str, str]:
+        """(configured type, "") or (the other type, the host's own words)."""
         known = self._types.get(_fold(text))
         if known is None and not _OTHER_PREFIX.match(text):
             best = process.extractOne(_fold(text), list(self._types), scorer=fuzz.ratio, score_cutoff=90)
             known = self._types[best[0]] if best else None
         if known:
-            r.event_type = known
-        else:
-            r.event_type = self.validation.other_type
-            r.event_type_detail = _OTHER_PREFIX.sub("", text).strip()
+            return known, ""
+        return self.validation.other_type, _OTHER_PREFIX.sub("", text).strip()
 
     def _schedule(self, r: Response, day_text: str, start_text: str, end_text: str) -> None:
         if day_text:
@@ -281,9 +322,15 @@ class Normalizer:
         start = self._time(r, "start_time", start_text)
         end = self._time(r, "end_time", end_text)
         if r.event_date is not None and start is not None:
-            r.starts_at = datetime.combine(r.event_date, start, tzinfo=self.tz)
+            r.starts_at = self._moment(r.event_date, start)
             if end is not None:
-                r.ends_at = datetime.combine(r.event_date, end, tzinfo=self.tz)
+                r.ends_at = self._moment(r.event_date, end)
+
+    def _moment(self, day: date, moment: time) -> datetime:
+        key = (day, moment)
+        if key not in self._moments:
+            self._moments[key] = datetime.combine(day, moment, tzinfo=self.tz)
+        return self._moments[key]
 
     def _time(self, r: Response, field: str, text: str) -> time | None:
         if not text:
@@ -294,6 +341,11 @@ class Normalizer:
         return parsed
 
     def _language_list(self, text: str) -> tuple[str, ...]:
+        if text not in self._languages_of:
+            self._languages_of[text] = self._split_languages(text)
+        return self._languages_of[text]
+
+    def _split_languages(self, text: str) -> tuple[str, ...]:
         seen: dict[str, None] = {}
         for part in re.split(r"[,;/]", text):
             part = part.strip()

@@ -13,8 +13,9 @@ run leaves the last good outputs as they were.
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
-import pickle
+import sys
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -26,12 +27,12 @@ from sync.errors import GuardTripped, SourceError
 from sync.locate import build_locator, locate_responses
 from sync.locate.geography import Geography, load_geography
 from sync.normalize import Normalizer
-from sync.publish import build_outputs, public_events
+from sync.publish import build_outputs, public_events, report_json
 from sync.publish.exports import reason_summary
 from sync.publish.files import write_all
 from sync.records import Response, SheetTable, Status
 from sync.sources import Source, open_source
-from sync.state import StateStore, config_fingerprint, row_fingerprint, sync_lock
+from sync.state import DecisionCodec, StateStore, config_fingerprint, row_fingerprints, sync_lock
 from sync.validate import mark_superseded, validate_response
 
 log = logging.getLogger("sync")
@@ -52,19 +53,38 @@ class SyncResult:
 
 
 class StageTimer:
-    """Wall time per stage, in seconds, for the report and the benchmarks."""
+    """Wall and CPU seconds per stage, and the process's peak memory when each stage ended, in MB.
+
+    All go to the report and the benchmarks (bench/scale.py): the peak after ``read`` is the
+    sheet as read, the peak after ``publish`` the whole run's (every output is then in memory).
+    """
 
     def __init__(self, clock=time.perf_counter):
         self._clock = clock
         self.seconds: dict[str, float] = {}
+        #: CPU seconds per stage: on a busy machine, what the stage cost apart from waiting.
+        self.cpu_seconds: dict[str, float] = {}
+        self.peak_mb: dict[str, float] = {}
 
     @contextlib.contextmanager
     def __call__(self, stage: str):
-        start = self._clock()
+        start, cpu = self._clock(), time.process_time()
         try:
             yield
         finally:
             self.seconds[stage] = round(self.seconds.get(stage, 0.0) + self._clock() - start, 4)
+            self.cpu_seconds[stage] = round(self.cpu_seconds.get(stage, 0.0) + time.process_time() - cpu, 4)
+            self.peak_mb[stage] = peak_memory_mb()
+
+
+def peak_memory_mb() -> float:
+    """This process's peak resident memory so far (Linux reports KB, macOS bytes; 0 where unknown)."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return 0.0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
 
 
 @dataclass
@@ -79,30 +99,41 @@ def decide(table: SheetTable, config: Config, *, geography: Geography, timer: St
            state: StateStore | None = None, progress: bool = False) -> Decisions:
     """Normalize, validate and locate every row; reuse stored decisions for unchanged rows."""
     normalizer = Normalizer(config)
+    codec = DecisionCodec(config.campaign.tz)
     with timer("normalize"):
         rows = normalizer.cells(table)
-        config_fp = config_fingerprint(config)
-        fingerprints = [row_fingerprint(config_fp, cells) for cells in rows]
-        stored = state.load_responses(fingerprints) if state else {}
-        responses, fresh = [], []
+        if state:
+            fingerprints = row_fingerprints(config_fingerprint(config), normalizer.columns, table.rows)
+            stored = state.load_decisions()
+        else:
+            fingerprints, stored = [None] * len(rows), {}
+        responses, fresh, reused, unreadable = [], [], set(), 0
         for offset, (cells, fp) in enumerate(zip(rows, fingerprints)):
             row_number = table.first_row_number + offset
-            if fp in stored:
-                r = pickle.loads(stored[fp])
-                r.row_number = row_number
-            else:
+            blob = stored.get(fp)
+            r = None
+            if blob is not None:
+                try:
+                    r = codec.decode(blob, cells, row_number)
+                    reused.add(fp)
+                except Exception as exc:  # a damaged or foreign entry: decide the row again
+                    unreadable += 1
+                    log.debug("stored decision for row %d unreadable (%r); deciding it again", row_number, exc)
+            if r is None:
                 r = normalizer.row(cells, row_number)
-                fresh.append(r)
+                fresh.append((fp, r))
             responses.append(r)
+        if unreadable:
+            log.warning("%d stored decisions could not be read and were decided again", unreadable)
     with timer("validate"):
-        for r in fresh:
+        for _, r in fresh:
             validate_response(r, config)
     stats: dict = {}
     with timer("locate"):
-        if any(r.location_text or r.zip for r in fresh):
+        if any(r.location_text or r.zip for _, r in fresh):
             locator = build_locator(config, geography)
             try:
-                locate_responses(fresh, locator, progress=progress)
+                locate_responses([r for _, r in fresh], locator, progress=progress)
             finally:
                 if locator.street_locator:
                     stats = locator.street_locator.stats()
@@ -110,18 +141,35 @@ def decide(table: SheetTable, config: Config, *, geography: Geography, timer: St
     if state:
         with timer("state"):
             # Stored before repeat-marking, which depends on the other rows; geocoder misses and
-            # outages are decided again next run.
-            state.replace_responses({
-                fp: stored.get(fp) or pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL)
-                for fp, r in zip(fingerprints, responses)
-                if not any(x.recheck for x in r.reasons)
-            })
+            # outages are decided again next run. Rows the sheet no longer has are dropped.
+            new = {fp: codec.encode(r) for fp, r in fresh if not any(x.recheck for x in r.reasons)}
+            state.update_decisions(stale=[fp for fp in stored if fp not in reused and fp not in new], fresh=new)
+            del stored
     with timer("validate"):
         mark_superseded(responses)
         for r in responses:
             r.decide_status()
     warnings = [f"column {h!r} is not in the mapping and was ignored" for h in normalizer.ignored_headers]
     return Decisions(responses, warnings, stats, reused=len(responses) - len(fresh))
+
+
+@contextlib.contextmanager
+def cyclic_gc_paused():
+    """Pause Python's cyclic garbage collector for the run (reference counting still frees memory).
+
+    A run keeps millions of objects alive to its end (the sheet, the responses, the
+    events), and every full collection walks all of them again: a third of a
+    600,000-row run went there. Nothing a run creates per row forms a cycle, so
+    the few cycles a run leaves (rendered templates, caught exceptions) wait for
+    the next collection after it.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def run_sync(config: Config, *, now: datetime | None = None, dry_run: bool = False, force: bool = False,
@@ -133,7 +181,7 @@ def run_sync(config: Config, *, now: datetime | None = None, dry_run: bool = Fal
     ``GuardTripped`` (exit 4), ``SyncLocked`` (exit 5).
     """
     state_folder = config.output.state_folder
-    with sync_lock(state_folder, wait=wait), StateStore(state_folder) as state:
+    with sync_lock(state_folder, wait=wait), StateStore(state_folder) as state, cyclic_gc_paused():
         started_at = datetime.now(config.campaign.tz)
         started = time.perf_counter()
         try:
@@ -179,7 +227,12 @@ def _run(config: Config, *, state: StateStore, now, dry_run: bool, force: bool, 
         if config.status_writeback.enabled and not dry_run:
             write_back_statuses(source, responses, report)
         files = build_outputs(responses, events, report, config=config, geography=geography, generated_at=now)
-        if not dry_run:
+    # report.json again, now that it can tell the publish stage's time and the run's peak memory.
+    report["cpu_seconds"] = dict(timer.cpu_seconds)
+    report["memory_mb"] = dict(timer.peak_mb)
+    files[config.staff_dir / "report.json"] = report_json(report)
+    if not dry_run:
+        with timer("write"):
             write_all(files)
     report["timings"]["total"] = round(time.perf_counter() - started, 4)
     return SyncResult(report=report, responses=responses, events=events, outputs=[] if dry_run else list(files))

@@ -9,6 +9,7 @@ every cell text. ``normalize`` turns each row into a :class:`Response`;
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -31,7 +32,11 @@ class Precision(str, enum.Enum):
     @property
     def rank(self) -> int:
         """0 for the finest (address) up to 4 for citywide."""
-        return list(Precision).index(self)
+        return _PRECISION_RANK[self]
+
+
+#: Looked up once per published response, so not ``list(Precision).index`` each time.
+_PRECISION_RANK = {precision: rank for rank, precision in enumerate(Precision)}
 
 
 @dataclass(frozen=True)
@@ -48,7 +53,44 @@ class SheetTable:
     first_row_number: int = 2
 
 
-@dataclass(frozen=True)
+class RowCells(Mapping):
+    """One data row's mapped cells, field name → text: a view, not a dict per row.
+
+    Every row shares the header mapping (field name → column index) and keeps
+    its own list of cells, so a 600,000-row sheet does not hold 600,000 dicts.
+    Compares equal to a dict with the same items.
+    """
+
+    __slots__ = ("_columns", "_row")
+
+    def __init__(self, columns: dict[str, int], row: list[str]):
+        self._columns = columns
+        self._row = row
+
+    def __getitem__(self, name: str) -> str:
+        return self._row[self._columns[name]]
+
+    def get(self, name: str, default=None):
+        index = self._columns.get(name)
+        return default if index is None else self._row[index]
+
+    def __contains__(self, name) -> bool:
+        return name in self._columns
+
+    def __iter__(self):
+        return iter(self._columns)
+
+    def __len__(self) -> int:
+        return len(self._columns)
+
+    def __repr__(self) -> str:
+        return f"RowCells({dict(self)!r})"
+
+    def __reduce__(self):
+        return RowCells, (self._columns, self._row)
+
+
+@dataclass(frozen=True, slots=True)
 class Reason:
     """Why a response is not published, or a note for staff.
 
@@ -66,7 +108,7 @@ class Reason:
     recheck: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Location:
     """A resolved place. ``lat``/``lon`` are the exact point (staff only)."""
 
@@ -79,16 +121,18 @@ class Location:
     matched: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class Response:
     """One form response after normalization.
 
     Text fields are trimmed and NFC-normalized; parsed values are ``None`` when
-    absent or unparseable (the matching :class:`Reason` says which).
+    absent or unparseable (the matching :class:`Reason` says which). ``raw`` is
+    the row's mapped cells, field name → text (a read-only mapping). Slots, not a
+    ``__dict__``: a 10-million-cell sheet holds 600,000 of these.
     """
 
     row_number: int
-    raw: dict[str, str]
+    raw: Mapping[str, str]
     submitted_at: datetime | None = None
     contact_email: str = ""
     contact_name: str = ""

@@ -14,8 +14,8 @@ from pathlib import Path
 from sync.config import Config
 from sync.locate.geography import Geography
 from sync.publish.exports import (
-    PUBLIC_COLUMNS, REJECTED_COLUMNS, STAFF_COLUMNS, csv_bytes, geojson_bytes, public_csv_rows, rejected_row,
-    staff_row,
+    PUBLIC_COLUMNS, REJECTED_COLUMNS, STAFF_COLUMNS, geojson_bytes, public_csv_values, rejected_values,
+    staff_values, values_csv_bytes,
 )
 from sync.records import Location, Precision, Response, Status
 
@@ -51,33 +51,72 @@ def public_point(loc: Location, precision: Precision, geography: Geography) -> t
 
 def public_event(r: Response, config: Config, geography: Geography) -> dict:
     """The public view of a published response: no contact details, coarsened location."""
-    lat, lon, place, shown = public_point(r.location, config.location.public_precision, geography)
-    return {
-        "id": event_id(r),
-        "title": r.title,
-        "organization": r.organization,
-        "type": r.event_type,
-        "type_detail": r.event_type_detail,
-        "description": r.description,
-        "date": r.event_date.isoformat(),
-        "starts_at": r.starts_at.isoformat() if r.starts_at else "",
-        "ends_at": r.ends_at.isoformat() if r.ends_at else "",
-        "languages": list(r.languages),
-        "link": r.link,
-        "community_area": r.location.community_area,
-        "community_area_name": r.location.community_area_name or "",
-        "precision": shown.value,
-        "place": place,
-        "lat": lat,
-        "lon": lon,
-    }
+    return _PublicEvents(config, geography).event(r)
 
 
 def public_events(responses: list[Response], config: Config, geography: Geography) -> list[dict]:
     """Published responses as public events, in date and time order."""
-    events = [public_event(r, config, geography) for r in responses if r.status is Status.PUBLISHED]
+    build = _PublicEvents(config, geography).event
+    events = [build(r) for r in responses if r.status is Status.PUBLISHED]
     events.sort(key=lambda e: (e["starts_at"] or e["date"], e["title"].casefold()))
     return events
+
+
+class _PublicEvents:
+    """Builds public events, working out each place and time that responses share only once.
+
+    Responses located alike share one Location, and those starting alike one datetime
+    (see normalize and the state codec), so a 600,000-row sheet coarsens a few
+    hundred places and formats a few thousand times, not hundreds of thousands.
+    """
+
+    def __init__(self, config: Config, geography: Geography):
+        self.precision = config.location.public_precision
+        self.geography = geography
+        self._points: dict[int, tuple] = {}
+        self._texts: dict[int, tuple] = {}
+
+    def event(self, r: Response) -> dict:
+        loc = r.location
+        lat, lon, place, shown = self._point(loc)
+        return {
+            "id": event_id(r),
+            "title": r.title,
+            "organization": r.organization,
+            "type": r.event_type,
+            "type_detail": r.event_type_detail,
+            "description": r.description,
+            "date": self._iso(r.event_date),
+            "starts_at": self._iso(r.starts_at) if r.starts_at else "",
+            "ends_at": self._iso(r.ends_at) if r.ends_at else "",
+            "languages": list(r.languages),
+            "link": r.link,
+            "community_area": loc.community_area,
+            "community_area_name": loc.community_area_name or "",
+            "precision": shown.value,
+            "place": place,
+            "lat": lat,
+            "lon": lon,
+        }
+
+    def _point(self, loc: Location) -> tuple:
+        # Keyed by identity (the object is kept, so its id is not reused): hashing a Location
+        # would cost as much as coarsening it.
+        known = self._points.get(id(loc))
+        if known is None or known[0] is not loc:
+            known = self._points[id(loc)] = (loc, public_point(loc, self.precision, self.geography))
+        return known[1]
+
+    def _iso(self, moment) -> str:
+        known = self._texts.get(id(moment))
+        if known is None or known[0] is not moment:
+            known = self._texts[id(moment)] = (moment, moment.isoformat())
+        return known[1]
+
+
+def report_json(report: dict) -> str:
+    """``staff/report.json``: the report, indented, non-ASCII kept as is."""
+    return json.dumps(report, indent=2, ensure_ascii=False, default=str) + "\n"
 
 
 def build_outputs(responses: list[Response], events: list[dict], report: dict, *, config: Config,
@@ -90,13 +129,13 @@ def build_outputs(responses: list[Response], events: list[dict], report: dict, *
     public, staff = config.public_dir, config.staff_dir
     rejected = [r for r in responses if r.status is Status.REJECTED]
     return {
-        public / "events.csv": csv_bytes(PUBLIC_COLUMNS, public_csv_rows(events)),
+        public / "events.csv": values_csv_bytes(PUBLIC_COLUMNS, public_csv_values(events)),
         public / "events.geojson": geojson_bytes(events),
         public / "index.html": render_map_page(events, areas=geography.outlines, config=config,
                                                generated_at=generated_at),
-        staff / "responses.csv": csv_bytes(STAFF_COLUMNS, [staff_row(r) for r in responses]),
-        staff / "rejected.csv": csv_bytes(REJECTED_COLUMNS, [rejected_row(r) for r in rejected]),
-        staff / "report.json": json.dumps(report, indent=2, ensure_ascii=False, default=str) + "\n",
+        staff / "responses.csv": values_csv_bytes(STAFF_COLUMNS, map(staff_values, responses)),
+        staff / "rejected.csv": values_csv_bytes(REJECTED_COLUMNS, map(rejected_values, rejected)),
+        staff / "report.json": report_json(report),
         staff / "summit.csv": summit_csv(events, geography),
         staff / "summary.html": render_summary_page(report, events, config, geography),
         staff / "index.html": render_staff_page(report, responses=responses, events=events, config=config,

@@ -12,10 +12,13 @@ import csv
 import io
 import json
 from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from itertools import islice
 
 from sync.records import Response, Status
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_FIRST = frozenset(_FORMULA_START)  # all one character: a set look-up beats startswith
 
 PUBLIC_COLUMNS = (
     "id", "title", "organization", "type", "type_detail", "description", "date", "starts_at", "ends_at",
@@ -42,30 +45,74 @@ def neutralize(value):
     return value
 
 
-def csv_bytes(columns: tuple[str, ...], rows: list[dict]) -> bytes:
-    """A CSV file Excel opens as UTF-8: BOM, CRLF, formulas neutralized."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+def csv_bytes(columns: tuple[str, ...], rows: Iterable[Mapping]) -> bytes:
+    """A CSV file Excel opens as UTF-8: BOM, CRLF, formulas neutralized. ``rows`` are dicts by column."""
+    return values_csv_bytes(columns, ([row.get(c) for c in columns] for row in rows))
+
+
+def values_csv_bytes(columns: tuple[str, ...], rows: Iterable[Sequence]) -> bytes:
+    """:func:`csv_bytes` for rows given as values in column order, consumed one at a time.
+
+    The text is encoded as it is written, so a 600,000-row file is never held as a
+    Python string (4 bytes a character once one emoji is in it) besides its bytes.
+    """
+    buffer = io.BytesIO()
+    text = io.TextIOWrapper(buffer, encoding="utf-8", newline="")
+    text.write("\ufeff")
+    writer = csv.writer(text, lineterminator="\r\n")
     writer.writerow(columns)
-    for row in rows:
-        writer.writerow(["" if row.get(c) is None else neutralize(row.get(c)) for c in columns])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    # (the csv module writes None as an empty cell)
+    writer.writerows(["'" + v if isinstance(v, str) and v[:1] in _FORMULA_FIRST else v for v in row]
+                     for row in rows)
+    text.flush()
+    data = buffer.getvalue()
+    text.detach()
+    return data
 
 
 def public_csv_rows(events: list[dict]) -> list[dict]:
     return [{**event, "languages": ", ".join(event["languages"])} for event in events]
 
 
-def geojson_bytes(events: list[dict]) -> bytes:
-    """RFC 7946 FeatureCollection; citywide activities have a null geometry (no fake point)."""
-    features = []
+def public_csv_values(events: Iterable[dict]) -> Iterable[list]:
+    """:func:`public_csv_rows` as values in :data:`PUBLIC_COLUMNS` order, one at a time."""
     for event in events:
-        properties = {k: v for k, v in event.items() if k not in ("lat", "lon")}
-        geometry = None
-        if event["lat"] is not None and event["lon"] is not None:
-            geometry = {"type": "Point", "coordinates": [event["lon"], event["lat"]]}
-        features.append({"type": "Feature", "id": event["id"], "geometry": geometry, "properties": properties})
-    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False).encode("utf-8")
+        values = [event.get(c) for c in PUBLIC_COLUMNS]
+        values[_LANGUAGES] = ", ".join(event["languages"])
+        yield values
+
+
+_LANGUAGES = PUBLIC_COLUMNS.index("languages")
+
+
+def geojson_bytes(events: Iterable[dict]) -> bytes:
+    """RFC 7946 FeatureCollection; citywide activities have a null geometry (no fake point).
+
+    Byte for byte what ``json.dumps`` of the whole collection gives, built in slices of
+    features so the document is never one Python string.
+    """
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    out = io.BytesIO()
+    out.write(b'{"type": "FeatureCollection", "features": [')
+    features = map(_feature, events)
+    first = True
+    while chunk := list(islice(features, 2000)):
+        if not first:
+            out.write(b", ")
+        out.write(encode(chunk)[1:-1].encode("utf-8"))
+        first = False
+    out.write(b"]}")
+    return out.getvalue()
+
+
+def _feature(event: dict) -> dict:
+    properties = event.copy()  # copying and dropping two keys beats filtering every key
+    properties.pop("lat", None)
+    properties.pop("lon", None)
+    geometry = None
+    if event["lat"] is not None and event["lon"] is not None:
+        geometry = {"type": "Point", "coordinates": [event["lon"], event["lat"]]}
+    return {"type": "Feature", "id": event["id"], "geometry": geometry, "properties": properties}
 
 
 def _iso(value) -> str:
@@ -78,51 +125,64 @@ def _yes_no(value: bool | None) -> str:
 
 def staff_row(r: Response) -> dict:
     """Everything staff need about one response, the exact location included."""
+    return dict(zip(STAFF_COLUMNS, staff_values(r)))
+
+
+def staff_values(r: Response) -> list:
+    """:func:`staff_row` as values in :data:`STAFF_COLUMNS` order (no dict per response)."""
     loc = r.location
-    return {
-        "row_number": r.row_number,
-        "status": r.status.value if r.status else "",
-        "reasons": "; ".join(x.message for x in r.blocking_reasons),
-        "warnings": "; ".join(x.message for x in r.warnings),
-        "submitted_at": _iso(r.submitted_at) or r.raw.get("submitted_at", ""),
-        "contact_name": r.contact_name,
-        "contact_email": r.contact_email,
-        "contact_phone": r.contact_phone,
-        "organization": r.organization,
-        "title": r.title,
-        "type": r.event_type,
-        "type_detail": r.event_type_detail,
-        "date": _iso(r.event_date) or r.raw.get("event_date", ""),
-        "starts_at": _iso(r.starts_at),
-        "ends_at": _iso(r.ends_at),
-        "location_text": r.location_text,
-        "zip": r.zip,
-        "link": r.link or r.raw.get("link", ""),
-        "languages": ", ".join(r.languages),
-        "public_consent": _yes_no(r.public_consent),
-        "approved": _yes_no(r.approved),
-        "community_area": loc.community_area if loc else None,
-        "community_area_name": (loc.community_area_name or "") if loc else "",
-        "precision": loc.precision.value if loc else "",
-        "lat": loc.lat if loc else None,
-        "lon": loc.lon if loc else None,
-        "matched": loc.matched if loc else "",
-        "description": r.description,
-    }
+    reasons = r.reasons
+    raw = r.raw
+    return [
+        r.row_number,
+        r.status.value if r.status else "",
+        "; ".join([x.message for x in reasons if x.severity != "warning"]) if reasons else "",
+        "; ".join([x.message for x in reasons if x.severity == "warning"]) if reasons else "",
+        r.submitted_at.isoformat() if r.submitted_at is not None else raw.get("submitted_at", ""),
+        r.contact_name,
+        r.contact_email,
+        r.contact_phone,
+        r.organization,
+        r.title,
+        r.event_type,
+        r.event_type_detail,
+        r.event_date.isoformat() if r.event_date is not None else raw.get("event_date", ""),
+        r.starts_at.isoformat() if r.starts_at is not None else "",
+        r.ends_at.isoformat() if r.ends_at is not None else "",
+        r.location_text,
+        r.zip,
+        r.link or raw.get("link", ""),
+        ", ".join(r.languages),
+        _YES_NO[r.public_consent],
+        _YES_NO[r.approved],
+        *(_NO_PLACE if loc is None else (loc.community_area, loc.community_area_name or "", loc.precision.value,
+                                         loc.lat, loc.lon, loc.matched)),
+        r.description,
+    ]
+
+
+_YES_NO = {None: "", True: "yes", False: "no"}
+_NO_PLACE = (None, "", "", None, None, "")
 
 
 def rejected_row(r: Response) -> dict:
-    return {
-        "row_number": r.row_number,
-        "submitted_at": _iso(r.submitted_at) or r.raw.get("submitted_at", ""),
-        "title": r.title,
-        "contact_name": r.contact_name,
-        "contact_email": r.contact_email,
-        "reason_codes": " ".join(x.code for x in r.blocking_reasons),
-        "reasons": "; ".join(x.message for x in r.blocking_reasons),
-        "location_text": r.location_text,
-        "link": r.raw.get("link", ""),
-    }
+    return dict(zip(REJECTED_COLUMNS, rejected_values(r)))
+
+
+def rejected_values(r: Response) -> list:
+    """:func:`rejected_row` as values in :data:`REJECTED_COLUMNS` order."""
+    blocking = r.blocking_reasons
+    return [
+        r.row_number,
+        _iso(r.submitted_at) or r.raw.get("submitted_at", ""),
+        r.title,
+        r.contact_name,
+        r.contact_email,
+        " ".join(x.code for x in blocking),
+        "; ".join(x.message for x in blocking),
+        r.location_text,
+        r.raw.get("link", ""),
+    ]
 
 
 def reason_summary(responses: list[Response], status: Status) -> dict[str, dict]:

@@ -233,7 +233,8 @@ class GoogleSheetsSource(Source):
                                   "Set [source] worksheet to the one the form writes to")
             data = self.http.values_get(self.key, absolute_range_name(title),
                                         params={"valueRenderOption": "FORMATTED_VALUE", "majorDimension": "ROWS"})
-        rows = [[str(cell) for cell in row] for row in data.get("values", [])]
+        # FORMATTED_VALUE sends text; anything else (a number from a proxy, say) becomes text too.
+        rows = [row if _all_text(row) else [str(cell) for cell in row] for row in data.get("values", [])]
         return table_from_rows(rows, origin=self.description)
 
     def write_status(self, rows: list[list[str]]) -> None:
@@ -339,6 +340,10 @@ class GoogleSheetsSource(Source):
             return SourceTimeout(f"{host} did not answer within {self.http.timeout:g} s while reading the Google Sheet; "
                                  "the next run will try again, or raise [source] timeout_seconds")
         return SourceError(f"cannot reach {host}: {exc.__class__.__name__}; check the network and [source] api_endpoint")
+
+
+def _all_text(row: list) -> bool:
+    return set(map(type, row)) <= {str}
 
 
 def _message(exc: APIError) -> str:
