@@ -124,6 +124,8 @@ def places_table(rows: list[list[str]], column: int) -> dict[str, Place]:
     a fixed point inside a community area (chosen by a hash of the text, so runs agree); places
     outside the city and gibberish get no answer, as a bounded search would give.
     """
+    import shapely
+
     from sync.config import load_config
     from sync.errors import LocateError
     from sync.locate.addresses import classify, geocoder_query
@@ -131,8 +133,6 @@ def places_table(rows: list[list[str]], column: int) -> dict[str, Place]:
     from sync.locate.geography import load_geography
     from sync.normalize import clean_text
     from sync.records import Precision
-
-    import shapely
 
     geography = load_geography()
     gazetteer = Gazetteer.from_config(load_config(ROOT / "config" / "healing-map.toml"), geography=geography)
