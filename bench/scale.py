@@ -8,8 +8,8 @@ the loopback Nominatim (``tests/loopback/nominatim.py``) with a table of the pla
 responses name, with its delay scaled down like the naive one's.
 
 Measured per sync: wall time of the process, seconds per stage (``staff/report.json``), peak RSS of
-the process (``os.wait4``'s ``ru_maxrss``) and the peak after each stage (the report's
-``memory_mb``), Sheets requests and geocoder requests (counted by the loopback servers), the sizes of
+the process (``ru_maxrss`` from ``os.wait4``, forked from a small trampoline so that the bench's own
+memory is not counted) and the peak after each stage (the report's ``memory_mb``), Sheets requests and geocoder requests (counted by the loopback servers), the sizes of
 the page and the CSVs, and the time to markers in headless Chromium (``bench.map_page.time_to_markers``,
 offline) for the pages of up to 10,000 responses and for any larger one that stayed near the page
 budget (the map aggregates past ``[map] max_activities``).
@@ -182,15 +182,31 @@ def write_config(folder: Path, *, key: str, key_file: Path, sheets_url: str, nom
     return path
 
 
+#: Starts a command and reports its rusage. Linux counts in a child's ``ru_maxrss`` the memory its
+#: parent had when it forked, and this bench holds a whole sheet: so a tiny interpreter forks
+#: the command instead, and its ``wait4`` sees the command's own peak.
+_TRAMPOLINE = """\
+import json, os, sys
+pid = os.fork()
+if pid == 0:
+    os.execv(sys.argv[2], sys.argv[2:])
+_, status, usage = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as out:
+    json.dump({"maxrss_kb": usage.ru_maxrss, "cpu_s": usage.ru_utime + usage.ru_stime}, out)
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
 def run_child(cmd: list[str], *, log: Path, cwd: Path = ROOT) -> tuple[float, float, float, int]:
     """Run a fresh process; (wall seconds, its own peak RSS in MB, CPU seconds, exit code)."""
+    usage = log.with_suffix(".rusage.json")
     with open(log, "wb") as out:
         started = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
-        _, status, usage = os.wait4(proc.pid, 0)
+        code = subprocess.run([sys.executable, "-S", "-c", _TRAMPOLINE, str(usage), *cmd], cwd=cwd, stdout=out,
+                              stderr=subprocess.STDOUT).returncode
         wall = time.perf_counter() - started
-    proc.returncode = code = os.waitstatus_to_exitcode(status)
-    return wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime, code
+    figures = json.loads(usage.read_text()) if usage.exists() else {"maxrss_kb": 0, "cpu_s": 0.0}
+    return wall, figures["maxrss_kb"] / 1024, figures["cpu_s"], code
 
 
 def file_sizes(folder: Path) -> dict[str, int]:

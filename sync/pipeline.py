@@ -78,12 +78,23 @@ class StageTimer:
 
 
 def peak_memory_mb() -> float:
-    """This process's peak resident memory so far (Linux reports KB, macOS bytes; 0 where unknown)."""
+    """This process's peak resident memory so far, in MB (0 where unknown).
+
+    On Linux, ``VmHWM`` of /proc/self/status: ``ru_maxrss`` would also count the
+    memory of the process that started this one, as it was when it forked.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except (OSError, ValueError):
+        pass
     try:
         import resource
     except ImportError:  # Windows
         return 0.0
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KB on Linux, bytes on macOS
     return round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
 
 
