@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/healing-map sync
+	$(BIN)/healing-map sync --verbose
 
 test: $(STAMP) tests/.assets/.installed
 	$(BIN)/python -m pytest
