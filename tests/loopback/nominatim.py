@@ -61,16 +61,17 @@ class Place:
         }
 
 
+#: One intersection, spelled two ways by hosts.
+_HALSTED = Place(
+    41.7797, -87.6444, "West 63rd Street & South Halsted Street, Englewood, Chicago, Illinois, 60621, United States",
+    cls="highway", type="traffic_signals")
+
 #: Known queries (as :func:`query_key` folds them) → places.
 PLACES = {
     "1901 w cermak rd, chicago, il": Place(
         41.8523, -87.6742, "1901, West Cermak Road, Pilsen, Lower West Side, Chicago, Cook County, Illinois, 60608, United States"),
-    "63rd & halsted, chicago, il": Place(
-        41.7797, -87.6444, "West 63rd Street & South Halsted Street, Englewood, Chicago, Illinois, 60621, United States",
-        cls="highway", type="traffic_signals"),
-    "w 63rd st & s halsted st, chicago, il": Place(
-        41.7797, -87.6444, "West 63rd Street & South Halsted Street, Englewood, Chicago, Illinois, 60621, United States",
-        cls="highway", type="traffic_signals"),
+    "63rd & halsted, chicago, il": _HALSTED,
+    "w 63rd st & s halsted st, chicago, il": _HALSTED,
     "5700 s cicero ave, chicago, il": Place(
         41.7897, -87.7417, "5700, South Cicero Avenue, Clearing, Chicago, Illinois, 60638, United States"),
     # Inside the city's box, outside its community areas.
