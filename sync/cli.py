@@ -60,7 +60,7 @@ def cmd_sync(args) -> int:
     config = load_config(args.config)
     try:
         result = run_sync(config, now=_parse_now(args.now, config.campaign.tz), dry_run=args.dry_run,
-                          force=args.force, wait=args.wait, progress=sys.stdout.isatty())
+                          force=args.force, wait=args.wait, progress=sys.stdout.isatty(), backfill=args.backfill)
     except HealingMapError as exc:
         if args.log_format == "json":
             print(json.dumps({"event": "sync", "ok": False, "exit_code": exc.exit_code, "error": str(exc)}))
@@ -174,7 +174,47 @@ def cmd_doctor(args) -> int:
     return 0 if all(c.ok for c in checks) else 3
 
 
-COMMANDS = {"sync": cmd_sync, "doctor": cmd_doctor, "history": cmd_history, "serve": cmd_serve}
+def cmd_notify(args) -> int:
+    """List the messages to hosts in the outbox; --send sends the queued ones.
+
+    With [notify] mode = "review" (the default) a sync only queues messages: each is
+    an .eml file in staff/outbox/ and a row on the staff page, for staff to read first.
+    --send sends them (at most [notify] max_per_run, or --limit, at [notify] per_minute)
+    under the sync's lock. A mail server outage leaves them queued; a 5xx for one
+    address marks that message failed, with the server's words.
+
+    Example:
+
+        healing-map notify
+        healing-map notify --send
+        healing-map notify --send --limit 20
+    """
+    from sync.notify import outbox_listing, send_outbox
+
+    config = load_config(args.config)
+    if not config.notify.enabled:
+        raise UsageError(f"{config.path}: notifications are off; set [notify] enabled = true first")
+    if args.send:
+        delivery = send_outbox(config, limit=args.limit, wait=args.wait)
+        if args.log_format == "json":
+            print(json.dumps({"event": "notify", **vars(delivery)}))
+        else:
+            print(f"Messages to hosts: {delivery.summary()}.")
+        return 0
+    counts, messages = outbox_listing(config, limit=args.limit or 50)
+    if args.log_format == "json":
+        print(json.dumps({"counts": counts, "messages": messages}))
+        return 0
+    print("Outbox: " + ", ".join(f"{n} {state}" for state, n in counts.items()))
+    for m in messages:
+        detail = f" — {m['detail']}" if m["detail"] else ""
+        print(f"  row {m['row_number']:>5}  {m['state']:<10} {m['status']:<9} {m['language']}  "
+              f"{m['recipient'] or '-'}  {m['title'][:40]!r}{detail}")
+    return 0
+
+
+COMMANDS = {"sync": cmd_sync, "doctor": cmd_doctor, "history": cmd_history, "serve": cmd_serve,
+            "notify": cmd_notify}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -196,7 +236,14 @@ def build_parser() -> argparse.ArgumentParser:
     subs["sync"].add_argument("--force", action="store_true", help="publish even when the safety guard trips")
     subs["sync"].add_argument("--wait", type=float, default=0, metavar="SECONDS",
                               help="wait this long for a running sync to finish (default: exit 5 at once)")
+    subs["sync"].add_argument("--backfill", action="store_true",
+                              help="also mail hosts of responses recorded before notifications were on")
     subs["history"].add_argument("--limit", type=int, default=20, help="how many runs (default 20)")
+    subs["notify"].add_argument("--send", action="store_true", help="send the queued messages now")
+    subs["notify"].add_argument("--limit", type=int, metavar="N", help="send or list at most N messages")
+    subs["notify"].add_argument("--wait", type=float, default=0, metavar="SECONDS",
+                                help="wait this long for a running sync to finish (default: exit 5 at once)")
+    subs["serve"].add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000)")
     subs["serve"].add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000)")
     return parser
 

@@ -274,6 +274,113 @@ class OutputConfig(_Strict):
     state_folder: Path = Path("../output/state")
 
 
+def _address(value: str) -> str:
+    """An email address, bare or as ``Name <address>``; one line (it becomes a header)."""
+    from email.utils import parseaddr
+
+    if value and ("\r" in value or "\n" in value or "@" not in parseaddr(value)[1]):
+        raise ValueError(f"{value!r} is not an email address")
+    return value
+
+
+#: An email address (or empty), checked at load.
+EmailAddress = Annotated[str, AfterValidator(_address)]
+
+
+class SmtpConfig(_Strict):
+    """The mail server that sends messages to hosts (README, "Tell hosts")."""
+
+    host: str = ""
+    #: 587 for STARTTLS, 465 for implicit TLS, 25 for a local relay.
+    port: int = Field(default=587, ge=1, le=65535)
+    security: Literal["starttls", "tls", "none"] = "starttls"
+    #: Empty: no login (an IP-allowlisted relay such as Google Workspace's SMTP relay).
+    username: str = ""
+    #: Name of the environment variable holding the password; the password is never in the file.
+    password_env: str = "HEALING_MAP_SMTP_PASSWORD"
+    timeout_seconds: float = Field(default=30.0, gt=0)
+    #: A CA bundle to trust instead of the system's (a private relay); verification is never turned off.
+    ca_file: Path | None = None
+
+
+class PrefillConfig(_Strict):
+    """The Google Form's pre-filled link: its address and the entry id of each question."""
+
+    #: The form's ``…/viewform`` address (Send → link), e.g. ``https://docs.google.com/forms/d/e/<id>/viewform``.
+    form_url: str = ""
+    #: Canonical field → the question's entry id (``entry.123456``), from "Get pre-filled link".
+    entries: dict[str, str] = {}
+
+    @field_validator("form_url")
+    @classmethod
+    def _https(cls, value: str) -> str:
+        if value and not value.startswith("https://"):
+            raise ValueError("must start with https://")
+        return value
+
+    @field_validator("entries")
+    @classmethod
+    def _entries(cls, value: dict[str, str]) -> dict[str, str]:
+        _known_fields(tuple(value))
+        for name, entry in value.items():
+            if not entry.startswith("entry.") or not entry[6:].isdigit():
+                raise ValueError(f"{name} = {entry!r} is not an entry id like 'entry.123456'")
+        return value
+
+
+class NotifyConfig(_Strict):
+    """Messages to hosts when their response is published, held or rejected (off by default)."""
+
+    enabled: bool = False
+    #: ``review``: the sync queues messages in staff/outbox/ and ``healing-map notify --send`` sends them;
+    #: ``send``: the sync sends them itself, after publishing.
+    mode: Literal["review", "send"] = "review"
+    #: The public map's address; an activity's link is ``<map_url>#a=<activity id>``.
+    map_url: str = ""
+    sender: EmailAddress = Field(default="", alias="from")
+    #: The campaign staff's address: Reply-To, and where unsubscribe requests go.
+    reply_to: EmailAddress = ""
+    #: How hosts reach the campaign, and the sign-off, as the messages show them.
+    contact: str = ""
+    signature: str = ""
+    default_language: Literal["en", "es"] = "en"
+    #: Header of a form question asking the host's language (answers such as English / Español).
+    language_header: str = ""
+    #: Header of a form question "May we email you…?"; an answer "No" (or "no email") means no message.
+    opt_out_header: str = ""
+    #: Header of a staff column; a yes-like cell (Yes, x, ✓) means no message for that response.
+    suppress_header: str = ""
+    #: Activity ids (as in staff/responses.csv and the outbox) staff do not want mailed.
+    suppress: tuple[str, ...] = ()
+    #: Most messages sent by one run (a sync in send mode, or ``healing-map notify --send``).
+    max_per_run: int = Field(default=100, ge=1)
+    #: Most messages a minute (providers limit the rate; Google Workspace's relay allows far more).
+    per_minute: float = Field(default=30.0, gt=0)
+    #: A folder of template overrides (same names as sync/notify/templates/).
+    templates: Path | None = None
+    #: A page where hosts unsubscribe, added to List-Unsubscribe beside the staff address.
+    unsubscribe_url: str = ""
+    smtp: SmtpConfig = SmtpConfig()
+    prefill: PrefillConfig = PrefillConfig()
+
+    @field_validator("map_url", "unsubscribe_url")
+    @classmethod
+    def _web(cls, value: str) -> str:
+        if value and not value.startswith(("https://", "http://")):
+            raise ValueError("must start with https://")
+        return value
+
+    @model_validator(mode="after")
+    def _complete_when_on(self):
+        if self.enabled:
+            for key, value in (("from", self.sender), ("reply_to", self.reply_to), ("map_url", self.map_url)):
+                if not value:
+                    raise ValueError(f"notify.{key} is needed when notify.enabled is true")
+            if self.mode == "send" and not self.smtp.host:
+                raise ValueError('notify.smtp.host is needed when notify.mode is "send"')
+        return self
+
+
 class Config(_Strict):
     campaign: CampaignConfig
     source: SourceConfig
@@ -285,6 +392,7 @@ class Config(_Strict):
     map: MapConfig = MapConfig()
     guard: GuardConfig = GuardConfig()
     output: OutputConfig = OutputConfig()
+    notify: NotifyConfig = NotifyConfig()
     #: Where the config was read from; relative paths were resolved against its folder.
     path: Path = Path("healing-map.toml")
 
@@ -364,5 +472,8 @@ def _resolve_paths(config: Config, path: Path) -> Config:
         "path": path,
         "source": source,
         "location": config.location.model_copy(update={"aliases": resolve(config.location.aliases)}),
+        "notify": config.notify.model_copy(update={
+            "templates": resolve(config.notify.templates),
+            "smtp": config.notify.smtp.model_copy(update={"ca_file": resolve(config.notify.smtp.ca_file)})}),
         "output": OutputConfig(folder=resolve(config.output.folder), state_folder=resolve(config.output.state_folder)),
     })

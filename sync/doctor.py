@@ -45,7 +45,24 @@ def run_checks(config: Config) -> list[Check]:
         checks.append(Check("sheet", False, "skipped: fix the credentials first"))
     checks.append(_check_headers(config, table))
     checks.append(_check_locator())
+    if config.notify.enabled:
+        checks.append(_check_smtp(config))
     return checks
+
+
+def _check_smtp(config: Config) -> Check:
+    """Connect, start TLS, log in and QUIT, as a send would, without sending anything."""
+    from sync.notify.transport import SmtpTransport
+
+    smtp = config.notify.smtp
+    try:
+        with SmtpTransport.from_config(config.notify):
+            pass
+    except HealingMapError as exc:
+        return Check("smtp", False, str(exc))
+    steps = {"starttls": ", STARTTLS", "tls": ", TLS", "none": ", no TLS"}[smtp.security]
+    login = f", logged in as {smtp.username}" if smtp.username else ""
+    return Check("smtp", True, f"connected to {smtp.host}:{smtp.port}{steps}{login}; nothing sent")
 
 
 def _sheet_source(config: Config):

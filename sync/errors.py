@@ -103,3 +103,30 @@ class LookupPending(LocateError):
     code = "location_pending"
     status = "held"
     recheck = True
+
+
+# --- mail to hosts: never fatal to a sync; each says what happens to the message ---------------
+
+
+class MailError(HealingMapError):
+    """Sending a message to a host failed. ``smtp_code`` is the server's reply code, when it sent one."""
+
+    def __init__(self, message: str, *, smtp_code: int | None = None):
+        super().__init__(message)
+        self.smtp_code = smtp_code
+
+
+class MailUnavailable(MailError):
+    """The mail server cannot be used now (refused, 421, dropped, TLS or login failed): keep every message queued."""
+
+
+class MailTimeout(MailUnavailable, TimeoutError):
+    """The mail server did not answer in time: keep every message queued."""
+
+
+class MailDeferred(MailError):
+    """A 4xx for one message (greylisting, a full mailbox): keep it queued, go on with the others."""
+
+
+class MailRefused(MailError):
+    """A 5xx for one message (no such address, refused content): mark it failed with the server's words."""

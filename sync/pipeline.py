@@ -24,6 +24,7 @@ from pathlib import Path
 from sync import __version__
 from sync.config import Config
 from sync.errors import GuardTripped, SourceError
+from sync.notify import after_publish as notify_hosts, notify_reads, prepare as plan_notices
 from sync.locate import build_locator, locate_responses
 from sync.locate.geography import Geography, load_geography
 from sync.normalize import Normalizer
@@ -160,7 +161,8 @@ def decide(table: SheetTable, config: Config, *, geography: Geography, timer: St
         mark_superseded(responses)
         for r in responses:
             r.decide_status()
-    warnings = [f"column {h!r} is not in the mapping and was ignored" for h in normalizer.ignored_headers]
+    warnings = [f"column {h!r} is not in the mapping and was ignored" for h in normalizer.ignored_headers
+                if not notify_reads(config.notify, h)]
     return Decisions(responses, warnings, stats, reused=len(responses) - len(fresh))
 
 
@@ -184,8 +186,12 @@ def cyclic_gc_paused():
 
 
 def run_sync(config: Config, *, now: datetime | None = None, dry_run: bool = False, force: bool = False,
-             wait: float = 0, progress: bool = False, source: Source | None = None) -> SyncResult:
+             wait: float = 0, progress: bool = False, source: Source | None = None,
+             backfill: bool = False) -> SyncResult:
     """Run one sync under the lock, recording it in the run history.
+
+    ``backfill`` also mails the hosts of responses recorded without a message when
+    notifications were turned on (see :mod:`sync.notify`).
 
     Raises a :class:`~sync.errors.HealingMapError` subclass on a run-level
     failure (the outputs are then untouched): ``SourceError`` (exit 3),
@@ -197,7 +203,7 @@ def run_sync(config: Config, *, now: datetime | None = None, dry_run: bool = Fal
         started = time.perf_counter()
         try:
             result = _run(config, state=state, now=now, dry_run=dry_run, force=force, progress=progress,
-                          source=source)
+                          source=source, backfill=backfill)
         except Exception as exc:
             if not dry_run:
                 state.record_run(started_at=started_at, finished_at=datetime.now(config.campaign.tz),
@@ -215,7 +221,7 @@ def run_sync(config: Config, *, now: datetime | None = None, dry_run: bool = Fal
 
 
 def _run(config: Config, *, state: StateStore, now, dry_run: bool, force: bool, progress: bool,
-         source: Source | None) -> SyncResult:
+         source: Source | None, backfill: bool = False) -> SyncResult:
     started = time.perf_counter()
     now = (now or datetime.now(config.campaign.tz)).astimezone(config.campaign.tz)
     timer = StageTimer()
@@ -237,7 +243,11 @@ def _run(config: Config, *, state: StateStore, now, dry_run: bool, force: bool, 
         check_guard(report["counts"], state.last_good_published(), config=config, force=force)
         if config.status_writeback.enabled and not dry_run:
             write_back_statuses(source, responses, report)
-        files = build_outputs(responses, events, report, config=config, geography=geography, generated_at=now)
+        notice = plan_notices(responses, table, config=config, now=now, report=report, dry_run=dry_run,
+                              backfill=backfill)
+        files = build_outputs(responses, events, report, config=config, geography=geography, generated_at=now,
+                              outbox=notice.listing if notice else None)
+        files.update(notice.files if notice else {})
     # report.json again, now that it can tell the publish stage's time and the run's peak memory.
     report["cpu_seconds"] = dict(timer.cpu_seconds)
     report["memory_mb"] = dict(timer.peak_mb)
@@ -245,6 +255,8 @@ def _run(config: Config, *, state: StateStore, now, dry_run: bool, force: bool, 
     if not dry_run:
         with timer("write"):
             write_all(files)
+        with timer("notify"):
+            notify_hosts(config, notice, report=report, now=now)  # only once the outputs are out
     report["timings"]["total"] = round(time.perf_counter() - started, 4)
     return SyncResult(report=report, responses=responses, events=events, outputs=[] if dry_run else list(files))
 

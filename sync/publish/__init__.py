@@ -120,8 +120,9 @@ def report_json(report: dict) -> str:
 
 
 def build_outputs(responses: list[Response], events: list[dict], report: dict, *, config: Config,
-                  geography: Geography, generated_at: datetime) -> dict[Path, bytes | str]:
-    """Every output file's content, keyed by path; nothing is written here."""
+                  geography: Geography, generated_at: datetime,
+                  outbox: list[dict] | None = None) -> dict[Path, bytes | str]:
+    """Every output file's content, keyed by path; nothing is written here (``outbox``: the staff page's list)."""
     from sync.publish.map_page import render_map_page
     from sync.publish.staff_page import render_staff_page
     from sync.publish.summit import render_summary_page, summit_csv
@@ -139,5 +140,5 @@ def build_outputs(responses: list[Response], events: list[dict], report: dict, *
         staff / "summit.csv": summit_csv(events, geography),
         staff / "summary.html": render_summary_page(report, events, config, geography),
         staff / "index.html": render_staff_page(report, responses=responses, events=events, config=config,
-                                                geography=geography),
+                                                geography=geography, outbox=outbox),
     }

@@ -58,8 +58,8 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;margin:0}dt
 
 
 def render_staff_page(report: dict, *, responses: list[Response], events: list[dict], config: Config,
-                      geography: Geography) -> str:
-    """The whole page as one HTML string."""
+                      geography: Geography, outbox: list[dict] | None = None) -> str:
+    """The whole page as one HTML string; ``outbox`` lists messages to hosts when notifications are on."""
     campaign = config.campaign
     title = escape(campaign.title)
     synced = local_time(report["generated_at"], campaign.tz)
@@ -72,13 +72,14 @@ def render_staff_page(report: dict, *, responses: list[Response], events: list[d
 <p>{_campaign_line(campaign, synced.date())}</p>
 <nav aria-label="On this page"><a href="#sync">Last sync</a><a href="#campaign">Campaign charts</a>
 <a href="#rejected">Rejected ({len(rejected):,})</a><a href="#held">Held ({report["counts"]["held"]:,})</a>
-<a href="#details">Run details</a></nav>
+{'<a href="#outbox">Messages to hosts</a>' if outbox is not None else ""}<a href="#details">Run details</a></nav>
 </div></header>
 <main>
 {_sync_section(report, synced)}
 {_campaign_section(events, campaign, geography, synced.date())}
 {_rejected_section(report, rejected)}
 {_held_section(report, responses)}
+{_outbox_section(outbox) if outbox is not None else ""}
 {_details_section(report)}
 </main></body></html>
 """
@@ -215,6 +216,28 @@ def _held_section(report: dict, responses: list[Response]) -> str:
     return f"""<section id="held" aria-labelledby="held-h"><h2 id="held-h">Held responses ({held:,})</h2>
 <p class="note">Valid but not public: no consent, awaiting approval, or repeated by a later submission.
 Their rows are in <a href="responses.csv">responses.csv</a> with status <code>held</code>.</p>{content}</section>"""
+
+
+def _outbox_section(outbox: list[dict]) -> str:
+    """Messages to hosts: queued ones (with their .eml to review), failed ones with the server's words, then the rest."""
+    waiting = sum(1 for m in outbox if m["state"] == "queued")
+    failed = sum(1 for m in outbox if m["state"] == "failed")
+    rows = "".join(
+        f'<tr><td class="num">{m["row_number"]}</td><td>{escape(m["title"]) or "<span class=empty>no activity name</span>"}'
+        f'</td><td>{escape(m["status"])}</td><td>{escape(m["language"])}</td><td>{escape(m["recipient"])}</td>'
+        f'<td><strong>{escape(m["state"])}</strong>'
+        + (f' · <a href="outbox/{escape(m["file"])}">.eml</a>' if m.get("file") else "")
+        + (f'<br><span class=muted>{escape(m["detail"])}</span>' if m["detail"] else "")
+        + f'</td><td class="nowrap">{escape(m["sent_at"] or m["queued_at"] or "")}</td></tr>'
+        for m in outbox)
+    table = ('<table><thead><tr><th scope="col">Sheet row</th><th scope="col">Activity</th><th scope="col">Status</th>'
+             '<th scope="col">Language</th><th scope="col">To</th><th scope="col">Message</th>'
+             f'<th scope="col">When</th></tr></thead><tbody>{rows}</tbody></table>') if outbox else (
+        "<p>No message to a host yet.</p>")
+    return f"""<section id="outbox" aria-labelledby="outbox-h"><h2 id="outbox-h">Messages to hosts</h2>
+<p class="note">{plural(waiting, "message waits", "messages wait")} to be sent ({failed:,} failed). Review the
+queued ones (each <code>.eml</code> opens in a mail program), then send them with <code>healing-map notify --send</code>.
+Failed messages show the mail server's reason. As of this sync.</p>{table}</section>"""
 
 
 def _details_section(report: dict) -> str:
