@@ -36,6 +36,17 @@ VENUE_KINDS = ("library", "park", "college", "museum", "stadium", "church", "cul
 #: Minimum sizes the issue asked for.
 MIN_NEIGHBORHOODS, MIN_VENUES, MIN_CITY_NAMES, MIN_STREETS = 300, 220, 98, 350
 
+#: Streets the issue names; an intersection on any of them must be recognised.
+REQUIRED_STREETS = (
+    "Clark", "Foster", "Lawrence", "Kimball", "Halsted", "King Drive", "Martin Luther King", "Cottage Grove",
+    "Stony Island", "Western", "Ashland", "Cicero", "Pulaski", "Kedzie", "California", "Damen", "Racine", "Cermak",
+    "Roosevelt", "Madison", "Chicago", "North", "Division", "Belmont", "Fullerton", "Diversey", "Irving Park",
+    "Milwaukee", "Archer", "Ogden", "Lake Shore", "Sheridan", "Broadway", "Devon", "Touhy", "Howard", "Peterson",
+    "Bryn Mawr", "Montrose", "Addison", "Grand", "Harlem", "Narragansett", "Central", "Austin", "Laramie", "Kostner",
+    "Homan", "Jeffery", "Exchange", "Commercial", "Ewing", "Vincennes", "Wentworth", "State", "Michigan", "Wabash",
+    "Garfield", "Pershing", "Marquette", "Vernon", "Drexel", "Ellis", "Woodlawn", "Dorchester", "Kenwood", "Lake Park",
+)
+
 #: The comment line of neighborhoods.csv that lists names left out on purpose.
 AMBIGUOUS_PREFIX = "# ambiguous, deliberately absent:"
 #: City SEC_NEIGH values that are a side or several names at once, not one neighbourhood.
@@ -198,6 +209,9 @@ def read_streets(path: Path, problems: list[str]) -> list[str]:
             problems.append(f"{where}: {name!r} repeats line {seen[key]}")
         seen.setdefault(key, number)
         names.append(name)
+    missing = [street for street in REQUIRED_STREETS if place_key(street) not in seen]
+    if missing:
+        problems.append(f"{path.name}: missing {', '.join(missing)}")
     return names
 
 
