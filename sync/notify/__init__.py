@@ -30,6 +30,7 @@ import hashlib
 import logging
 import re
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -217,17 +218,10 @@ def prepare(responses: list[Response], table: SheetTable, *, config: Config, now
     older = [dict(m, state="replaced") if m["state"] == "queued" and m["response_id"] in renewed else m
              for m in listing if m["message_id"] not in seen]
     notice.listing = [dict(m, file=review_name(m) if m["state"] == "queued" else "") for m in fresh + older]
-    report["notify"] = {"mode": config.notify.mode, "planned": _count(notice.messages),
+    report["notify"] = {"mode": config.notify.mode, "planned": dict(Counter(m.state for m in notice.messages)),
                         "recorded_without_message": sum(1 for s in notice.statuses if s[3]),
                         "queued": len(waiting)}
     return notice
-
-
-def _count(messages: list[Message]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for m in messages:
-        counts[m.state] = counts.get(m.state, 0) + 1
-    return counts
 
 
 def after_publish(config: Config, notice: Notice | None, *, report: dict, now: datetime) -> None:
