@@ -244,7 +244,6 @@ def build_parser() -> argparse.ArgumentParser:
     subs["notify"].add_argument("--wait", type=float, default=0, metavar="SECONDS",
                                 help="wait this long for a running sync to finish (default: exit 5 at once)")
     subs["serve"].add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000)")
-    subs["serve"].add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000)")
     return parser
 
 

@@ -189,13 +189,47 @@ class ValidationConfig(_Strict):
 
 
 class LocationConfig(_Strict):
+    """The offline gazetteer's data and rules (README, "Locations")."""
+
     #: The finest precision any public output shows.
     public_precision: Precision = Precision.COMMUNITY_AREA
     #: Neighbourhood names and nicknames → community area number (CSV: alias,community_area).
     aliases: Path = Path("neighborhoods.csv")
-    #: rapidfuzz WRatio score (0–100) a misspelling needs to match a name.
-    fuzzy_threshold: float = Field(default=88.0, ge=50, le=100)
-    citywide_words: tuple[str, ...] = ("citywide", "city wide", "city-wide", "all of chicago", "chicago", "all chicago")
+    #: Well-known public places → community area (CSV: venue,community_area,kind,lat,lon).
+    venues: Path = Path("venues.csv")
+    #: Each community area's side of the city (CSV: community_area,side).
+    sides: Path = Path("sides.csv")
+    #: Street names, one a line, that make "Clark and Foster" an intersection.
+    streets: Path = Path("streets.txt")
+    #: Answers staff settled by hand (CSV: typed,place); applied before any matching.
+    corrections: Path = Path("place-corrections.csv")
+    #: rapidfuzz ``ratio`` (0–100) a misspelt word needs, besides being one edit away (two from 9 letters).
+    fuzzy_threshold: float = Field(default=80.0, ge=50, le=100)
+    #: Phrases that mean the whole city wherever they appear in an answer.
+    citywide_words: tuple[str, ...] = (
+        "citywide", "city wide", "city-wide", "all of chicago", "all chicago", "all over chicago",
+        "all over the city", "across chicago", "across the city", "whole city", "entire city", "everywhere",
+        "all neighborhoods", "all communities", "all community areas", "all 77", "every neighborhood",
+        "any neighborhood", "any community", "all chicagoans", "any chicagoan", "anyone in chicago", "open to all of chicago",
+        "todo chicago", "toda chicago", "toda la ciudad", "todos los barrios", "todas las comunidades",
+        "cala chicago", "cale chicago", "cale miasto", "wszedzie",
+    )
+    #: Words that make an activity virtual: citywide unless the answer also names a place.
+    virtual_words: tuple[str, ...] = (
+        "online", "on line", "virtual", "virtually", "zoom", "google meet", "microsoft teams", "webex",
+        "facebook live", "instagram live", "youtube", "livestream", "live stream", "livestreamed", "remote",
+        "remotely", "internet", "conference call", "phone call", "teleconference", "webinar", "en linea", "por zoom",
+        "zdalnie", "wirtualnie", "internetowo",
+    )
+
+    @field_validator("citywide_words")
+    @classmethod
+    def _not_a_place_word(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        plain = sorted(w for w in value if w.strip().casefold() in ("chicago", "chicago il", "city"))
+        if plain:
+            raise ValueError(f"{plain[0]!r} would make every answer mentioning Chicago citywide; an answer "
+                             "that is only \"Chicago\" is citywide already")
+        return value
 
 
 class GeocoderConfig(_Strict):
@@ -471,7 +505,9 @@ def _resolve_paths(config: Config, path: Path) -> Config:
     return config.model_copy(update={
         "path": path,
         "source": source,
-        "location": config.location.model_copy(update={"aliases": resolve(config.location.aliases)}),
+        "location": config.location.model_copy(update={
+            name: resolve(getattr(config.location, name)) for name in ("aliases", "venues", "sides", "streets",
+                                                                       "corrections")}),
         "notify": config.notify.model_copy(update={
             "templates": resolve(config.notify.templates),
             "smtp": config.notify.smtp.model_copy(update={"ca_file": resolve(config.notify.smtp.ca_file)})}),

@@ -25,13 +25,15 @@ class Precision(str, enum.Enum):
 
     ADDRESS = "address"
     INTERSECTION = "intersection"
+    VENUE = "venue"
     ZIP = "zip"
     COMMUNITY_AREA = "community_area"
+    SIDE = "side"
     CITYWIDE = "citywide"
 
     @property
     def rank(self) -> int:
-        """0 for the finest (address) up to 4 for citywide."""
+        """0 for the finest (address) up to 6 for citywide."""
         return _PRECISION_RANK[self]
 
 
@@ -110,7 +112,12 @@ class Reason:
 
 @dataclass(frozen=True, slots=True)
 class Location:
-    """A resolved place. ``lat``/``lon`` are the exact point (staff only)."""
+    """A resolved place. ``lat``/``lon`` are the exact point (staff only).
+
+    A ``side`` location names one of the City's nine sides (or "Far South", two of
+    them) and no community area; a ``venue`` one names the venue. ``note`` is a
+    warning for staff ("two places named; the first was used").
+    """
 
     precision: Precision
     community_area: int | None = None
@@ -119,6 +126,9 @@ class Location:
     lon: float | None = None
     zip: str | None = None
     matched: str = ""
+    side: str | None = None
+    venue: str | None = None
+    note: str = ""
 
 
 @dataclass(slots=True)

@@ -58,7 +58,15 @@ DROP TABLE IF EXISTS fingerprints;
 """
 
 #: Bump when the stored decision layout or any stage's decisions change, to drop old fingerprints.
-STATE_VERSION = 3
+STATE_VERSION = 4  # 4: contact details removed from public text (sync.contacts)
+
+
+#: Bumped when the locator's matching rules change, so stored decisions are made again.
+LOCATOR_VERSION = 2
+
+
+def _file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else ""
 
 
 def config_fingerprint(config: Config) -> str:
@@ -71,8 +79,10 @@ def config_fingerprint(config: Config) -> str:
         "location": config.location.model_dump(mode="json"),
         # only the keys that change answers; limits and timeouts do not
         "geocoder": config.geocoder.model_dump(mode="json", include={"enabled", "provider", "domain", "scheme"}),
-        "aliases": hashlib.sha256(config.location.aliases.read_bytes()).hexdigest()
-        if config.location.aliases.exists() else "",
+        # the gazetteer's data files and its code: a new name or matching rule decides rows again
+        "place_data": {name: _file_digest(getattr(config.location, name))
+                       for name in ("aliases", "venues", "sides", "streets", "corrections")},
+        "locator": LOCATOR_VERSION,
     }
     return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()[:16]
 

@@ -20,7 +20,9 @@ def validate_response(r: Response, config: Config) -> None:
     """Apply the per-response rules: required answers, the campaign window, lengths, consent."""
     rules = config.validation
     for field in rules.required:
-        if not required_present(r, _REQUIRED_CELL.get(field, field)):
+        # A ZIP answered in the ZIP column places a response whose location answer is blank.
+        answered = required_present(r, "zip") if field == "location" else False
+        if not answered and not required_present(r, _REQUIRED_CELL.get(field, field)):
             r.add(Reason(f"missing_{field}", f"missing {FIELD_LABELS[field]}", "rejected", field))
     campaign = config.campaign
     if r.event_date is not None and not campaign.starts <= r.event_date <= campaign.ends:

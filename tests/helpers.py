@@ -64,7 +64,8 @@ def csv_text(rows: list[dict], headers: list[str] = HEADERS) -> str:
 def write_config(folder: Path, *, source: dict | None = None, **sections) -> Path:
     """A copy of the default config in ``folder`` with output there and sections overridden."""
     data = tomllib.loads(DEFAULT_CONFIG.read_text(encoding="utf-8"))
-    data["location"]["aliases"] = str(ROOT / "config" / "neighborhoods.csv")
+    for key in ("aliases", "venues", "sides", "streets", "corrections"):  # the bundled place data
+        data["location"][key] = str(ROOT / "config" / data["location"][key])
     data["output"] = {"folder": str(folder / "output"), "state_folder": str(folder / "state")}
     if source is not None:
         data["source"] = source

@@ -18,7 +18,7 @@ def test_default_config_loads_and_resolves_paths():
 @pytest.mark.parametrize("old, new, message", [
     ('path = "sample-responses.csv"', 'paht = "sample-responses.csv"', "unknown key 'source.paht'"),
     ("moderation = false", 'moderation = "maybe"', "bad value for 'campaign.moderation'"),
-    ("fuzzy_threshold = 88", "fuzzy_thresold = 88", "unknown key 'location.fuzzy_thresold'"),
+    ("fuzzy_threshold = 80", "fuzzy_thresold = 80", "unknown key 'location.fuzzy_thresold'"),
     ('timezone = "America/Chicago"', 'timezone = "Mars/Base"', "unknown time zone 'Mars/Base'"),
     ('kind = "file"', 'kind = "ftp"', "bad value for 'source'"),
     ("[campaign]", "[campaign\n", "not valid TOML"),

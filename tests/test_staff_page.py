@@ -16,6 +16,7 @@ from sync.publish.exports import reason_summary
 from sync.publish.staff_page import render_staff_page
 from sync.publish.summit import campaign_weeks, render_summary_page, summit_csv, summit_rows
 from sync.records import Location, Precision, Reason, Response, Status
+from tests.helpers import ROOT
 
 HOSTILE = '<script>alert("x")</script> ${7*7} it\'s "quoted"'
 PILSEN, HYDE_PARK = 31, 41
@@ -32,6 +33,7 @@ def config(tmp_path):
         "campaign": {"title": "Together <We> Heal", "starts": "2026-11-02", "ends": "2027-01-17"},
         "source": {"kind": "file", "path": "responses.csv"},
         "output": {"folder": str(tmp_path / "output"), "state_folder": str(tmp_path / "state")},
+        "location": {"sides": str(ROOT / "config" / "sides.csv"), "aliases": str(ROOT / "config" / "neighborhoods.csv")},
     })
 
 
@@ -178,8 +180,9 @@ def test_summit_csv(events, geography):
     data = summit_csv(events, geography)
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
-    assert len(rows) == 78
-    assert [r["community_area"] for r in rows] == [str(n) for n in range(1, 78)] + [""]
+    assert len(rows) == 77 + 9 + 1  # the areas, the nine sides, citywide
+    assert [r["community_area"] for r in rows] == [str(n) for n in range(1, 78)] + [""] * 10
+    assert [r["community_area_name"] for r in rows[77:80]] == ["Far North Side", "Northwest Side", "North Side"]
     assert sum(int(r["activities"]) for r in rows) == 4
     pilsen = rows[PILSEN - 1]
     assert pilsen == {
@@ -222,7 +225,7 @@ def test_build_outputs_writes_the_staff_files(responses, events, config, geograp
                           generated_at=datetime.fromisoformat("2026-11-25T09:15:00-06:00"))
     staff = Path(config.staff_dir)
     assert {staff / name for name in ("index.html", "summit.csv", "summary.html")} <= set(files)
-    assert files[staff / "summit.csv"].count(b"\r\n") == 79
+    assert files[staff / "summit.csv"].count(b"\r\n") == 1 + 77 + 9 + 1
     rejected = list(csv.DictReader(io.StringIO(files[staff / "rejected.csv"].decode("utf-8-sig"), newline="")))
     assert [r["title"] for r in rejected if r["row_number"] == "5"] == ["'=HYPERLINK(\"http://evil.example\")"]
     for href in ("responses.csv", "rejected.csv", "report.json", "summit.csv", "summary.html",

@@ -46,6 +46,8 @@ def locate_responses(responses: list[Response], locator: Gazetteer, *, progress:
             r.add(Reason(result.code, str(result), result.status, "location", recheck=result.recheck))
         else:
             r.location = result
+            if result.note:
+                r.add(Reason("several_places", result.note, "warning", "location"))
 
 
 def _progress(items: list, *, enabled: bool):

@@ -1,14 +1,23 @@
-"""Tell street addresses and intersections from place names, with usaddress.
+"""Tell street addresses and intersections from place names.
 
-usaddress is a trained parser of US addresses; it labels "63rd and Halsted"
-an intersection and "1901 W Cermak Rd" a street address, and calls names like
-"Hyde Park" ambiguous, which is what lets the gazetteer keep those.
+usaddress, a trained parser of US addresses, finds street addresses ("1901 W
+Cermak Rd"). Intersections are two streets joined by "and", "&", "/", "@" or
+"y": each side a numbered street ("63rd"), a street with its type ("Stony
+Island Ave") or a name in the bundled street list ("Clark and Foster"), and
+never a place name typed alone ("Pilsen and Little Village" are places).
 
->>> classify("1901 W Cermak Rd")
+>>> streets = StreetNames(frozenset({"clark", "foster", "halsted", "stony island"}), places=frozenset({"pilsen"}))
+>>> classify("1901 W Cermak Rd", streets)
 <Precision.ADDRESS: 'address'>
->>> classify("63rd and Halsted")
+>>> classify("63rd and Halsted", streets)
 <Precision.INTERSECTION: 'intersection'>
->>> classify("Hyde Park") is None
+>>> classify("Clark & Foster", streets)
+<Precision.INTERSECTION: 'intersection'>
+>>> classify("corner of 79th and Stony Island", streets)
+<Precision.INTERSECTION: 'intersection'>
+>>> classify("Pilsen and Halsted", streets) is None
+True
+>>> classify("Hyde Park", streets) is None
 True
 """
 
@@ -16,12 +25,49 @@ from __future__ import annotations
 
 import functools
 import re
+from dataclasses import dataclass, field
 
 import usaddress
 
+from sync.locate.placetext import fold, is_ordinal_street, place_key
 from sync.records import Precision
 
 _ZIP_IN_TEXT = re.compile(r"(?<!\d)(\d{5})(?:-\d{4})?(?!\d)")
+_JOINS = re.compile(r"\s*(?:&|/|@|\band\b|\by\b|\bi\b)\s*", re.IGNORECASE)
+_LEADING = re.compile(r"^(?:(?:the\s+)?corner\s+of|intersection\s+of|esquina\s+de|near|at|on|by|around)\s+",
+                      re.IGNORECASE)
+_TRAILING = re.compile(r"(?:,?\s*(?:chicago|il|illinois|\d{5}))+\s*$", re.IGNORECASE)
+_DIRECTION_WORDS = frozenset({"n", "s", "e", "w", "north", "south", "east", "west"})
+_STREET_TYPES = frozenset({
+    "st", "street", "ave", "av", "avenue", "blvd", "boulevard", "rd", "road", "dr", "drive", "pkwy", "parkway",
+    "pl", "place", "ct", "court", "ln", "lane", "hwy", "highway", "ter", "terrace", "expy", "expressway", "way",
+    "calle", "avenida",
+})
+
+
+@dataclass(frozen=True)
+class StreetNames:
+    """Street names as place keys, and the place names a side of an "and" may not be."""
+
+    names: frozenset[str] = frozenset()
+    places: frozenset[str] = field(default=frozenset())
+
+    def is_street(self, part: str) -> bool:
+        """Whether one side of an "X and Y" answer is a street."""
+        words = fold(part).split()
+        typed = bool(words) and words[-1] in _STREET_TYPES
+        if typed:
+            words = words[:-1]
+        if words and words[0] in _DIRECTION_WORDS and len(words) > 1:
+            words = words[1:]
+        if not words:
+            return False
+        if len(words) == 1 and (is_ordinal_street(words[0]) or (typed and words[0].isdigit())):
+            return True
+        key = place_key(" ".join(words))
+        if key in self.places and not typed:
+            return False
+        return key in self.names or typed
 
 
 @functools.lru_cache(maxsize=65536)
@@ -33,14 +79,17 @@ def _tag(text: str) -> tuple[dict, str]:
         return {}, "Ambiguous"
 
 
-@functools.lru_cache(maxsize=65536)
-def classify(text: str) -> Precision | None:
+def classify(text: str, streets: StreetNames = StreetNames()) -> Precision | None:
     """``ADDRESS``, ``INTERSECTION``, or ``None`` for anything else (a place name)."""
-    tags, kind = _tag(text)
-    if kind == "Street Address" and "AddressNumber" in tags and "StreetName" in tags:
-        return Precision.ADDRESS
-    if kind == "Intersection" and "StreetName" in tags and "SecondStreetName" in tags:
+    core = _TRAILING.sub("", _LEADING.sub("", text.strip()))
+    parts = [p for p in _JOINS.split(core) if p.strip()]
+    if len(parts) == 2 and all(streets.is_street(p) for p in parts):
         return Precision.INTERSECTION
+    tags, kind = _tag(text)
+    number, street = tags.get("AddressNumber", ""), tags.get("StreetName", "")
+    if kind == "Street Address" and number[:1].isdigit() and len(number) <= 5 and street and (
+            "StreetNamePostType" in tags or "StreetNamePreDirectional" in tags or streets.is_street(street)):
+        return Precision.ADDRESS
     return None
 
 

@@ -33,6 +33,8 @@ def public_point(loc: Location, precision: Precision, geography: Geography) -> t
     """Coarsen a location to the public precision: (lat, lon, place label, precision shown)."""
     if loc.precision is Precision.CITYWIDE:
         return None, None, "Citywide", Precision.CITYWIDE
+    if loc.precision is Precision.SIDE:  # a region, never a point inside one of its areas
+        return None, None, f"{loc.side} Side", Precision.SIDE
     area = geography.areas[loc.community_area]
     if loc.precision.rank >= precision.rank:
         shown, lat, lon = loc.precision, loc.lat, loc.lon
@@ -40,12 +42,15 @@ def public_point(loc: Location, precision: Precision, geography: Geography) -> t
         code = loc.zip or geography.zip_at(loc.lat, loc.lon)
         (lat, lon), shown = geography.zip_point(code), Precision.ZIP
         loc = Location(Precision.ZIP, loc.community_area, loc.community_area_name, lat, lon, zip=code)
-    elif precision is Precision.INTERSECTION:
+    elif precision in (Precision.INTERSECTION, Precision.VENUE):
         # An address shown no finer than an intersection: its block, about 100 m.
         shown, lat, lon = Precision.INTERSECTION, round(loc.lat, 3), round(loc.lon, 3)
     else:
         shown, lat, lon = Precision.COMMUNITY_AREA, area.lat, area.lon
-    place = f"{area.name} (ZIP {loc.zip})" if shown is Precision.ZIP and loc.zip else area.name
+    if shown is Precision.VENUE:
+        place = f"{loc.venue} ({area.name})"
+    else:
+        place = f"{area.name} (ZIP {loc.zip})" if shown is Precision.ZIP and loc.zip else area.name
     return round(lat, _DIGITS), round(lon, _DIGITS), place, shown
 
 
@@ -93,6 +98,7 @@ class _PublicEvents:
             "link": r.link,
             "community_area": loc.community_area,
             "community_area_name": loc.community_area_name or "",
+            "side": loc.side or "",
             "precision": shown.value,
             "place": place,
             "lat": lat,
@@ -112,6 +118,18 @@ class _PublicEvents:
         if known is None or known[0] is not moment:
             known = self._texts[id(moment)] = (moment, moment.isoformat())
         return known[1]
+
+
+def side_areas(config: Config, geography: Geography) -> dict[str, list[int]]:
+    """Each side of the city (and "Far South") → its community areas, from ``location.sides``."""
+    from sync.locate.placedata import COMPOSITE_SIDES, load_sides
+
+    members: dict[str, list[int]] = {}
+    for number, side in sorted(load_sides(config.location.sides, geography).items()):
+        members.setdefault(side, []).append(number)
+    for name, parts in COMPOSITE_SIDES.items():
+        members[name] = sorted(n for part in parts for n in members.get(part, []))
+    return members
 
 
 def report_json(report: dict) -> str:

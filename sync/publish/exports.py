@@ -22,14 +22,14 @@ _FORMULA_FIRST = frozenset(_FORMULA_START)  # all one character: a set look-up b
 
 PUBLIC_COLUMNS = (
     "id", "title", "organization", "type", "type_detail", "description", "date", "starts_at", "ends_at",
-    "languages", "link", "community_area", "community_area_name", "precision", "place", "lat", "lon",
+    "languages", "link", "community_area", "community_area_name", "side", "precision", "place", "lat", "lon",
 )
 
 STAFF_COLUMNS = (
     "row_number", "status", "reasons", "warnings", "submitted_at", "contact_name", "contact_email",
     "contact_phone", "organization", "title", "type", "type_detail", "date", "starts_at", "ends_at",
     "location_text", "zip", "link", "languages", "public_consent", "approved", "community_area",
-    "community_area_name", "precision", "lat", "lon", "matched", "description",
+    "community_area_name", "side", "venue", "precision", "lat", "lon", "matched", "description",
 )
 
 REJECTED_COLUMNS = (
@@ -86,7 +86,7 @@ _LANGUAGES = PUBLIC_COLUMNS.index("languages")
 
 
 def geojson_bytes(events: Iterable[dict]) -> bytes:
-    """RFC 7946 FeatureCollection; citywide activities have a null geometry (no fake point).
+    """RFC 7946 FeatureCollection; citywide and side activities have a null geometry (no fake point).
 
     Byte for byte what ``json.dumps`` of the whole collection gives, built in slices of
     features so the document is never one Python string.
@@ -155,14 +155,14 @@ def staff_values(r: Response) -> list:
         ", ".join(r.languages),
         _YES_NO[r.public_consent],
         _YES_NO[r.approved],
-        *(_NO_PLACE if loc is None else (loc.community_area, loc.community_area_name or "", loc.precision.value,
-                                         loc.lat, loc.lon, loc.matched)),
+        *(_NO_PLACE if loc is None else (loc.community_area, loc.community_area_name or "", loc.side or "",
+                                         loc.venue or "", loc.precision.value, loc.lat, loc.lon, loc.matched)),
         r.description,
     ]
 
 
 _YES_NO = {None: "", True: "yes", False: "no"}
-_NO_PLACE = (None, "", "", None, None, "")
+_NO_PLACE = (None, "", "", "", "", None, None, "")
 
 
 def rejected_row(r: Response) -> dict:

@@ -22,7 +22,7 @@ DOWNLOADS = (
     ("responses.csv", "responses.csv", "every response with its status, reasons and resolved location"),
     ("rejected.csv", "rejected.csv", "the rejected responses with their sheet row numbers, to work through"),
     ("report.json", "report.json", "this run’s counts, reasons, timings and warnings"),
-    ("summit.csv", "summit.csv", "one row per community area, all 77, plus citywide: for the closing summit"),
+    ("summit.csv", "summit.csv", "one row per community area, all 77, one per side of the city, and citywide: for the closing summit"),
     ("summary.html", "Printable summary", "the campaign on one page, for the closing summit"),
     ("../public/index.html", "Public map", "the healing map as residents see it"),
     ("../public/events.csv", "events.csv", "the published activities, as residents download them"),
@@ -132,6 +132,11 @@ def _campaign_section(events: list[dict], campaign: CampaignConfig, geography: G
     names = "".join(f"<li>{escape(name)}</li>" for name in missing)
     citywide = (f" {plural(numbers.citywide, 'citywide activity is', 'citywide activities are')} "
                 f"not counted in any area." if numbers.citywide else "")
+    by_side = sum(numbers.per_side.values())
+    if by_side:
+        sides = ", ".join(f"{side} Side {n}" for side, n in numbers.per_side.items() if n)
+        citywide += (f" {plural(by_side, 'activity is', 'activities are')} placed only by side of the city "
+                     f"({escape(sides)}), counted per side in summit.csv.")
     ring = share_ring("reach", "Share of community areas reached", numbers.reached, total, caption=(
         f"<strong>{numbers.reached} of {total}</strong> community areas "
         f"({percentage(numbers.reached, total)}) have at least one published activity; "

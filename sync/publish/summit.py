@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from sync.config import CampaignConfig, Config
 from sync.locate.geography import Geography
+from sync.locate.placedata import SIDES
 from sync.publish.charts import CSS, Column, area_map, bar_chart, column_chart, percentage, plural
 from sync.publish.exports import csv_bytes
 
@@ -49,6 +50,8 @@ class CampaignNumbers:
     #: Every community area as (name, activities), most first, ties (and all the zeros) by name.
     ranked: list[tuple[str, int]]
     citywide: int
+    #: Activities placed only as a side of the city ("South Side"), by side; every one of the nine.
+    per_side: dict[str, int]
     types: list[tuple[str, int]]
     languages: list[tuple[str, int]]
     organizations: int
@@ -90,12 +93,14 @@ def campaign_weeks(events: list[dict], campaign: CampaignConfig) -> list[Week]:
 
 def campaign_numbers(events: list[dict], campaign: CampaignConfig, geography: Geography) -> CampaignNumbers:
     areas = Counter(e["community_area"] for e in events)
+    sides = Counter(e["side"] for e in events if e.get("side"))
     return CampaignNumbers(
         activities=len(events),
         weeks=campaign_weeks(events, campaign),
         per_area={number: areas[number] for number in geography.areas},
         ranked=tally({area.name: areas[number] for number, area in geography.areas.items()}),
-        citywide=areas[None],
+        citywide=areas[None] - sum(sides.values()),
+        per_side={side: sides[side] for side in [*SIDES, *sorted(set(sides) - set(SIDES))]},
         types=tally(e["type"] for e in events),
         languages=tally(lang for e in events for lang in languages_of(e)),
         organizations=count_organizations(events),
@@ -103,13 +108,25 @@ def campaign_numbers(events: list[dict], campaign: CampaignConfig, geography: Ge
 
 
 def summit_rows(events: list[dict], geography: Geography) -> list[dict]:
-    """One row per community area in number order, all of them, then a Citywide row."""
+    """One row per community area in number order, all of them, then one per side, then a Citywide row.
+
+    An activity placed only as a side of the city ("South Side") counts in its side's row, never in
+    one of the side's community areas; "Far South Side" has a row of its own when used.
+    """
     groups: dict[int | None, list[dict]] = {number: [] for number in geography.areas}
+    sides: dict[str, list[dict]] = {side: [] for side in SIDES}
     groups[None] = []
     for event in events:
-        groups[event["community_area"]].append(event)
-    return [_summit_row(number, geography.areas[number].name if number else CITYWIDE, group)
-            for number, group in groups.items()]
+        if event.get("side"):
+            sides.setdefault(event["side"], []).append(event)
+        else:
+            groups[event["community_area"]].append(event)
+    citywide = groups.pop(None)
+    return [
+        *(_summit_row(number, geography.areas[number].name, group) for number, group in groups.items()),
+        *(_summit_row(None, f"{side} Side", group) for side, group in sides.items()),
+        _summit_row(None, CITYWIDE, citywide),
+    ]
 
 
 def _summit_row(number: int | None, name: str, events: list[dict]) -> dict:
@@ -190,7 +207,10 @@ def render_summary_page(report: dict, events: list[dict], config: Config, geogra
     names = " ".join(f"<li>{escape(name)}</li>" for name in missing)  # spaces: where lines may break
     languages = sum(1 for language, _ in numbers.languages if language != NOT_STATED)
     activities = "activity" if numbers.activities == 1 else "activities"
-    citywide = f" ({numbers.citywide:,} citywide)" if numbers.citywide else ""
+    by_side = sum(numbers.per_side.values())
+    citywide = ", ".join(part for part in (f"{numbers.citywide:,} citywide" if numbers.citywide else "",
+                                          f"{by_side:,} by side of the city" if by_side else "") if part)
+    citywide = f" ({citywide})" if citywide else ""
     title = escape(campaign.title)
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
