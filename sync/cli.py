@@ -213,8 +213,31 @@ def cmd_notify(args) -> int:
     return 0
 
 
+def cmd_rollback(args) -> int:
+    """Serve the previous release again: the map and staff files of the run before the current one.
+
+    Switches public/ and staff/ back together in one step; no release is deleted.
+    --to ID serves any kept release (a folder name in the output folder's releases/).
+    Exits 2 when there is no earlier release or no such ID, 6 when the switch cannot
+    be written. The next sync publishes from the sheet again: pause the schedule
+    first if the sheet itself is the problem.
+
+    Example:
+
+        healing-map rollback
+        healing-map rollback --to 20261203T091500.482913Z-3fa9c1
+    """
+    from sync.publish.release import rollback
+
+    config = load_config(args.config)
+    before, after = rollback(config, to=args.to)
+    print(f"Rolled back: now serving release {after} (was {before or 'none'}) → "
+          f"{_shown(config.public_dir / 'index.html')}")
+    return 0
+
+
 COMMANDS = {"sync": cmd_sync, "doctor": cmd_doctor, "history": cmd_history, "serve": cmd_serve,
-            "notify": cmd_notify}
+            "rollback": cmd_rollback, "notify": cmd_notify}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -244,6 +267,7 @@ def build_parser() -> argparse.ArgumentParser:
     subs["notify"].add_argument("--wait", type=float, default=0, metavar="SECONDS",
                                 help="wait this long for a running sync to finish (default: exit 5 at once)")
     subs["serve"].add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000)")
+    subs["rollback"].add_argument("--to", metavar="ID", help="the release to serve (default: the one before the current one)")
     return parser
 
 

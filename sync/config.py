@@ -306,6 +306,8 @@ class OutputConfig(_Strict):
     folder: Path = Path("../output")
     #: Cache, run history and lock; never published.
     state_folder: Path = Path("../output/state")
+    #: Releases kept for ``healing-map rollback``, the current one included.
+    keep_releases: int = Field(default=3, ge=2)
 
 
 def _address(value: str) -> str:
@@ -511,5 +513,6 @@ def _resolve_paths(config: Config, path: Path) -> Config:
         "notify": config.notify.model_copy(update={
             "templates": resolve(config.notify.templates),
             "smtp": config.notify.smtp.model_copy(update={"ca_file": resolve(config.notify.smtp.ca_file)})}),
-        "output": OutputConfig(folder=resolve(config.output.folder), state_folder=resolve(config.output.state_folder)),
+        "output": config.output.model_copy(update={"folder": resolve(config.output.folder),
+                                                   "state_folder": resolve(config.output.state_folder)}),
     })

@@ -10,12 +10,18 @@ Check(name='config', ok=True, detail='config/healing-map.toml loaded')
 
 from __future__ import annotations
 
+import os
+import stat
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 from sync.config import Config
 from sync.errors import HealingMapError, HeaderMismatch
 from sync.locate.geography import load_geography
 from sync.normalize import map_headers
+from sync.publish.files import shown
+from sync.publish.release import RELEASES
 from sync.records import SheetTable
 from sync.sources import open_source
 
@@ -45,6 +51,8 @@ def run_checks(config: Config) -> list[Check]:
         checks.append(Check("sheet", False, "skipped: fix the credentials first"))
     checks.append(_check_headers(config, table))
     checks.append(_check_locator())
+    checks.append(_check_writable(config))
+    checks.append(_check_modes(config))
     if config.notify.enabled:
         checks.append(_check_smtp(config))
     return checks
@@ -111,3 +119,46 @@ def _check_locator() -> Check:
     if areas != COMMUNITY_AREAS:
         return Check("locator", False, f"{areas} community areas loaded, expected {COMMUNITY_AREAS}; reinstall the 'chicago' package")
     return Check("locator", True, f"{areas} community areas loaded")
+
+
+def _check_writable(config: Config) -> Check:
+    """Create and remove a file in the output and state folders (or the nearest folder above that exists)."""
+    problems = []
+    for folder in dict.fromkeys((config.output.folder, config.output.folder / RELEASES, config.output.state_folder)):
+        existing = next(p for p in (folder, *folder.parents) if p.exists())
+        try:
+            fd, probe = tempfile.mkstemp(prefix=".doctor-", dir=existing)
+            os.close(fd)
+            os.unlink(probe)
+        except OSError as exc:
+            problems.append(f"{shown(existing)} is not writable ({exc.strerror or exc})")
+    if problems:
+        return Check("outputs", False, "; ".join(problems) + ": the sync would exit 6")
+    return Check("outputs", True, f"{shown(config.output.folder)}/ and {shown(config.output.state_folder)}/ are writable")
+
+
+def _check_modes(config: Config) -> Check:
+    """Staff files and the state hold contact details: 0700 folders, 0600 files. Public ones: world-readable."""
+    staff = [config.staff_dir, *(config.output.folder / RELEASES).glob("*/staff")]
+    private = {p.resolve() for p in (config.output.state_folder, *staff) if p.is_dir()}
+    too_open = [f"{shown(path)} is {mode:04o}" for folder in sorted(private) for path, mode in _modes(folder)
+                if mode & 0o077]
+    unreadable = [f"{shown(path)} is {mode:04o}" for path, mode in _modes(config.public_dir)
+                  if mode & (need := 0o005 if path.is_dir() else 0o004) != need]
+    problems = [f"{', '.join(found)} ({fix})" for found, fix in (
+        (too_open, "they hold contact details: chmod go-rwx them; each sync makes its own files private"),
+        (unreadable, "a web server cannot read them: chmod a+rX them")) if found]
+    if problems:
+        return Check("modes", False, "; ".join(problems))
+    return Check("modes", True, "staff files and the state are private (0700/0600); public files are world-readable")
+
+
+def _modes(folder: Path) -> list[tuple[Path, int]]:
+    """A folder and every file in it with their permission bits ([] when it does not exist yet)."""
+    if not folder.is_dir():
+        return []
+    found = [(folder, stat.S_IMODE(folder.stat().st_mode))]
+    with os.scandir(folder) as entries:
+        found += [(Path(e.path), stat.S_IMODE(e.stat(follow_symlinks=False).st_mode))
+                  for e in entries if e.is_file(follow_symlinks=False)]
+    return found

@@ -1,9 +1,12 @@
 """The sync, end to end: source → normalize → validate → locate → publish.
 
 The library entry point is :func:`run_sync`; the CLI only parses arguments and
-formats its result. Outputs are built in memory and written only when every
-stage succeeded and the safety guard agrees, each file atomically, so a failed
-run leaves the last good outputs as they were.
+formats its result. Outputs are built in memory and published only when every
+stage succeeded and the safety guard agrees, as one release switched in at once
+(:mod:`sync.publish.release`), so a failed run leaves the last good outputs as
+they were. A run whose sheet, config, code and day are those of the last
+published run writes nothing at all; only what it needs is imported, so such a
+run takes a fraction of a second.
 
 >>> result = run_sync(load_config("config/healing-map.toml"), dry_run=True)   # doctest: +SKIP
 >>> result.counts
@@ -13,28 +16,33 @@ run leaves the last good outputs as they were.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import functools
 import gc
+import hashlib
+import json
 import logging
+import marshal
 import sys
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sync import __version__
 from sync.config import Config
-from sync.errors import GuardTripped, SourceError
+from sync.errors import GuardTripped, PublishError, SourceError
 from sync.notify import after_publish as notify_hosts, notify_reads, prepare as plan_notices
-from sync.locate import build_locator, locate_responses
-from sync.locate.geography import Geography, load_geography
-from sync.normalize import Normalizer
 from sync.publish import build_outputs, public_events, report_json
 from sync.publish.exports import reason_summary
-from sync.publish.files import write_all
+from sync.publish.release import Releases
 from sync.records import Response, SheetTable, Status
 from sync.sources import Source, open_source
 from sync.state import DecisionCodec, StateStore, config_fingerprint, row_fingerprints, sync_lock
-from sync.validate import mark_superseded, validate_response
+
+if TYPE_CHECKING:
+    from sync.locate.geography import Geography
 
 log = logging.getLogger("sync")
 
@@ -47,6 +55,11 @@ class SyncResult:
     responses: list[Response]
     events: list[dict]
     outputs: list[Path] = field(default_factory=list)
+    #: The release it published (or found unchanged), and a digest of what it was built from.
+    release: str | None = None
+    inputs: str | None = None
+    #: True when the sheet, config, code and day were those of the last published run: nothing written.
+    unchanged: bool = False
 
     @property
     def counts(self) -> dict[str, int]:
@@ -110,6 +123,11 @@ class Decisions:
 def decide(table: SheetTable, config: Config, *, geography: Geography, timer: StageTimer,
            state: StateStore | None = None, progress: bool = False) -> Decisions:
     """Normalize, validate and locate every row; reuse stored decisions for unchanged rows."""
+    # Imported here: an unchanged run never needs them (rapidfuzz, phonenumbers, shapely…).
+    from sync.locate import build_locator, locate_responses
+    from sync.normalize import Normalizer
+    from sync.validate import mark_superseded, validate_response
+
     normalizer = Normalizer(config)
     codec = DecisionCodec(config.campaign.tz)
     with timer("normalize"):
@@ -195,7 +213,8 @@ def run_sync(config: Config, *, now: datetime | None = None, dry_run: bool = Fal
 
     Raises a :class:`~sync.errors.HealingMapError` subclass on a run-level
     failure (the outputs are then untouched): ``SourceError`` (exit 3),
-    ``GuardTripped`` (exit 4), ``SyncLocked`` (exit 5).
+    ``GuardTripped`` (exit 4), ``SyncLocked`` (exit 5), ``PublishError`` (exit 6:
+    an output or the state could not be written).
     """
     state_folder = config.output.state_folder
     with sync_lock(state_folder, wait=wait), StateStore(state_folder) as state, cyclic_gc_paused():
@@ -206,17 +225,21 @@ def run_sync(config: Config, *, now: datetime | None = None, dry_run: bool = Fal
                           source=source, backfill=backfill)
         except Exception as exc:
             if not dry_run:
-                state.record_run(started_at=started_at, finished_at=datetime.now(config.campaign.tz),
-                                 exit_code=getattr(exc, "exit_code", 1), outcome=type(exc).__name__,
-                                 message=str(exc).splitlines()[0] if str(exc) else repr(exc),
-                                 seconds=round(time.perf_counter() - started, 3),
-                                 counts=getattr(exc, "counts", None))
+                try:
+                    state.record_run(started_at=started_at, finished_at=datetime.now(config.campaign.tz),
+                                     exit_code=getattr(exc, "exit_code", 1), outcome=type(exc).__name__,
+                                     message=str(exc).splitlines()[0] if str(exc) else repr(exc),
+                                     seconds=round(time.perf_counter() - started, 3),
+                                     counts=getattr(exc, "counts", None))
+                except PublishError as failure:  # the state's disk failed too: the run's own error comes first
+                    log.warning("the run could not be recorded in history: %s", failure)
             raise
         if not dry_run:
             report = result.report
             state.record_run(started_at=started_at, finished_at=datetime.now(config.campaign.tz), exit_code=0,
-                             outcome="published", counts=report["counts"], seconds=report["timings"]["total"],
-                             warnings=report["warnings"])
+                             outcome="unchanged" if result.unchanged else "published", counts=report["counts"],
+                             seconds=report["timings"]["total"], warnings=report["warnings"],
+                             release=result.release, inputs=result.inputs)
         return result
 
 
@@ -228,6 +251,13 @@ def _run(config: Config, *, state: StateStore, now, dry_run: bool, force: bool, 
     source = source or open_source(config.source, writeback=config.status_writeback)
     with timer("read"):
         table = source.read()
+    releases = Releases(config.output.folder, keep=config.output.keep_releases)
+    inputs = None if dry_run else inputs_digest(table, config, now)
+    if inputs and (same := unchanged_result(config, state=state, releases=releases, inputs=inputs)):
+        same.report["timings"] = {"read": timer.seconds["read"], "total": round(time.perf_counter() - started, 4)}
+        return same
+    from sync.locate.geography import load_geography
+
     with timer("geography"):
         geography = load_geography(config.output.state_folder)
     decisions = decide(table, config, geography=geography, timer=timer, state=None if dry_run else state,
@@ -252,13 +282,68 @@ def _run(config: Config, *, state: StateStore, now, dry_run: bool, force: bool, 
     report["cpu_seconds"] = dict(timer.cpu_seconds)
     report["memory_mb"] = dict(timer.peak_mb)
     files[config.staff_dir / "report.json"] = report_json(report)
+    release = None
     if not dry_run:
         with timer("write"):
-            write_all(files)
+            release = releases.publish(files)
         with timer("notify"):
             notify_hosts(config, notice, report=report, now=now)  # only once the outputs are out
     report["timings"]["total"] = round(time.perf_counter() - started, 4)
-    return SyncResult(report=report, responses=responses, events=events, outputs=[] if dry_run else list(files))
+    # Runs that left something to retry (a geocoder outage, a failed write-back) are never "unchanged".
+    settled = not any(x.recheck for r in responses for x in r.reasons) and (
+        not config.status_writeback.enabled or "status_writeback" in report)
+    return SyncResult(report=report, responses=responses, events=events, outputs=[] if dry_run else list(files),
+                      release=release, inputs=inputs if settled else None)
+
+
+def inputs_digest(table: SheetTable, config: Config, now: datetime) -> str | None:
+    """What a run's outputs are made of: the sheet as read, the config, the code and the day.
+
+    The day counts because the map's "upcoming" changes with it. ``None`` when the
+    table holds something this digest cannot read (such a run is never "unchanged").
+    """
+    digest = hashlib.sha256()
+    try:
+        for item in dataclasses.fields(table):
+            value = getattr(table, item.name)
+            # marshal version 2 never refers back to an earlier object, so shared cells give the same
+            # bytes as copies; in slices, so a 600,000-row sheet is never held twice.
+            chunks = (value[i:i + 10_000] for i in range(0, len(value), 10_000)) if item.name == "rows" else (value,)
+            for chunk in chunks:
+                digest.update(marshal.dumps(chunk, 2))
+    except ValueError:
+        return None
+    digest.update(json.dumps(config.model_dump(mode="json"), sort_keys=True, default=str).encode())
+    digest.update(config_fingerprint(config).encode())  # the contents of its data files
+    digest.update(_code_digest().encode())
+    digest.update(now.astimezone(config.campaign.tz).date().isoformat().encode())
+    return digest.hexdigest()[:32]
+
+
+@functools.cache
+def _code_digest() -> str:
+    """Every file of the package (code, templates, labels): a changed page template is a changed output."""
+    digest = hashlib.sha256(__version__.encode())
+    package = Path(__file__).parent
+    for path in sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def unchanged_result(config: Config, *, state: StateStore, releases: Releases, inputs: str) -> SyncResult | None:
+    """The last published run's result when ``inputs`` are its inputs and its release is still served."""
+    last = state.last_published_run()
+    if not last or last["inputs"] != inputs or releases.current() != last["release"]:
+        return None
+    try:
+        report = json.loads((config.staff_dir / "report.json").read_text(encoding="utf-8"))
+        outputs = sorted(p for folder in (config.public_dir, config.staff_dir) for p in folder.iterdir())
+    except (OSError, ValueError):
+        return None
+    releases.secure()  # should anyone have opened the staff files since; nothing else is written
+    log.debug("the sheet, config, code and day are those of release %s: nothing to write", last["release"])
+    return SyncResult(report=report, responses=[], events=[], outputs=outputs, release=last["release"],
+                      inputs=inputs, unchanged=True)
 
 
 def write_back_statuses(source: Source, responses: list[Response], report: dict) -> None:

@@ -23,7 +23,8 @@ class _PreviewHandler(SimpleHTTPRequestHandler):
             return
         target = Path(self.translate_path(path)).resolve()  # decoded and normalized, as it will be served
         root = Path(self.directory).resolve()
-        if not any(target.is_relative_to(root / name) for name in SERVED):
+        # public/ and staff/ are links into the current release: compare with where they lead
+        if not any(target.is_relative_to((root / name).resolve()) for name in SERVED):
             self.send_error(404, "Not served: only public/ and staff/ are previewed")
             return
         super().do_GET()

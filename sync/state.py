@@ -21,8 +21,10 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import logging
 import marshal
 import operator
+import os
 import pickle
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
@@ -35,7 +37,10 @@ import filelock
 
 from sync.config import Config
 from sync.errors import SyncLocked
+from sync.publish.files import PRIVATE_FILE, PRIVATE_FOLDER, make_folder, publish_error, tighten, writing
 from sync.records import Location, Precision, Reason, Response, RowCells, Status
+
+log = logging.getLogger("sync")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -47,7 +52,9 @@ CREATE TABLE IF NOT EXISTS runs (
     read INTEGER, published INTEGER, held INTEGER, rejected INTEGER,
     seconds REAL,
     warnings TEXT NOT NULL DEFAULT '[]',
-    message TEXT NOT NULL DEFAULT ''
+    message TEXT NOT NULL DEFAULT '',
+    release TEXT,
+    inputs TEXT
 );
 CREATE TABLE IF NOT EXISTS decisions (
     fingerprint BLOB PRIMARY KEY,
@@ -258,15 +265,41 @@ class DecisionCodec:
         return loc
 
 
+#: Columns added to ``runs`` after its first version, added to older state files when opened.
+_ADDED_RUN_COLUMNS = {"release": "TEXT", "inputs": "TEXT"}
+
+
 class StateStore:
-    """The SQLite state file: run history and per-response fingerprints."""
+    """The SQLite state file: run history and per-response fingerprints.
+
+    It holds every response, contact details included: the file is created 0600
+    (SQLite gives its ``-wal`` and ``-shm`` files the same mode) in a 0700 folder.
+    Any SQLite I/O error (a full disk, a read-only folder) is a
+    :class:`~sync.errors.PublishError` naming the file (exit 6).
+    """
 
     def __init__(self, folder: Path):
-        folder.mkdir(parents=True, exist_ok=True)
         self.path = folder / "state.sqlite"
-        self.db = sqlite3.connect(self.path, timeout=30)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.executescript(_SCHEMA)
+        with writing(self.path):
+            if not folder.is_dir():
+                make_folder(folder, PRIVATE_FOLDER)
+            os.close(os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, PRIVATE_FILE))
+        with self._io():
+            self.db = sqlite3.connect(self.path, timeout=30)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.executescript(_SCHEMA)
+            present = {row[1] for row in self.db.execute("PRAGMA table_info(runs)")}
+            for name, kind in _ADDED_RUN_COLUMNS.items():
+                if name not in present:
+                    self.db.execute(f"ALTER TABLE runs ADD COLUMN {name} {kind}")
+
+    @contextmanager
+    def _io(self):
+        """Turn an SQLite error (disk full, read-only, I/O) into a PublishError naming the file."""
+        try:
+            yield
+        except sqlite3.DatabaseError as exc:
+            raise publish_error(self.path, exc) from None
 
     def __enter__(self) -> "StateStore":
         return self
@@ -280,15 +313,17 @@ class StateStore:
     # --- run history ------------------------------------------------------------------
 
     def record_run(self, *, started_at: datetime, finished_at: datetime, exit_code: int, outcome: str,
-                   counts: dict | None = None, seconds: float | None = None, warnings=(), message: str = "") -> None:
+                   counts: dict | None = None, seconds: float | None = None, warnings=(), message: str = "",
+                   release: str | None = None, inputs: str | None = None) -> None:
+        """Add a run to the history; ``release`` is the one it published, ``inputs`` what it was built from."""
         counts = counts or {}
-        with self.db:
+        with self._io(), self.db:
             self.db.execute(
                 "INSERT INTO runs (started_at, finished_at, exit_code, outcome, read, published, held, rejected,"
-                " seconds, warnings, message) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                " seconds, warnings, message, release, inputs) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (started_at.isoformat(timespec="seconds"), finished_at.isoformat(timespec="seconds"), exit_code,
                  outcome, counts.get("read"), counts.get("published"), counts.get("held"), counts.get("rejected"),
-                 seconds, json.dumps(list(warnings)), message),
+                 seconds, json.dumps(list(warnings)), message, release, inputs),
             )
 
     def runs(self, limit: int = 20) -> list[dict]:
@@ -299,9 +334,15 @@ class StateStore:
 
     def last_good_published(self) -> int | None:
         """Published activities of the last run that wrote the outputs, if any."""
-        row = self.db.execute(
-            "SELECT published FROM runs WHERE outcome = 'published' ORDER BY id DESC LIMIT 1").fetchone()
-        return row[0] if row else None
+        row = self.last_published_run()
+        return row["published"] if row else None
+
+    def last_published_run(self) -> dict | None:
+        """The last run that wrote the outputs (its counts, release and inputs), if any."""
+        with self._io():
+            cursor = self.db.execute("SELECT * FROM runs WHERE outcome = 'published' ORDER BY id DESC LIMIT 1")
+            row = cursor.fetchone()
+        return dict(zip([c[0] for c in cursor.description], row)) if row else None
 
     # --- fingerprints -----------------------------------------------------------------
 
@@ -311,14 +352,15 @@ class StateStore:
         Bytes, not objects: two identical rows must not share one mutable response.
         The table holds the last run's rows only, so reading it whole is what a run needs.
         """
-        return dict(self.db.execute("SELECT fingerprint, response FROM decisions"))
+        with self._io():
+            return dict(self.db.execute("SELECT fingerprint, response FROM decisions"))
 
     def update_decisions(self, *, stale: Iterable[bytes] = (), fresh: Mapping[bytes, bytes] | None = None) -> None:
         """Drop the ``stale`` fingerprints and store the ``fresh`` decisions, in one transaction.
 
         An unchanged sheet writes nothing: the rows it keeps are already stored.
         """
-        with self.db:
+        with self._io(), self.db:
             self.db.executemany("DELETE FROM decisions WHERE fingerprint = ?", ((fp,) for fp in stale))
             if fresh:  # in key order: appending to the index is far cheaper than inserting at random
                 self.db.executemany("INSERT OR REPLACE INTO decisions VALUES (?, ?)", sorted(fresh.items()))
@@ -329,17 +371,31 @@ def sync_lock(folder: Path, *, wait: float = 0):
     """Hold the sync lock; raise :class:`SyncLocked` when another sync holds it.
 
     An OS-level lock (``flock``) is released by the kernel when its process dies,
-    so a killed run never blocks the next one.
+    so a killed run never blocks the next one. The state folder is made 0700 and
+    every file in it 0600 before and after the run, whatever the umask (the caches
+    of the locate stage are created there during a run).
     """
-    folder.mkdir(parents=True, exist_ok=True)
-    lock = filelock.FileLock(folder / "sync.lock")
+    with writing(folder):
+        make_folder(folder, PRIVATE_FOLDER)
+        tighten(folder)
+    lock = filelock.FileLock(folder / "sync.lock", mode=PRIVATE_FILE)
     try:
-        lock.acquire(timeout=wait)
-    except filelock.Timeout:
+        try:
+            lock.acquire(timeout=0)
+        except filelock.Timeout:
+            if not wait:
+                raise
+            log.info("another sync holds the lock %s; waiting up to %g s", folder / "sync.lock", wait)
+            lock.acquire(timeout=wait)
+    except filelock.Timeout:  # (a TimeoutError, so an OSError: caught first)
         waited = f" after waiting {wait:g} s" if wait else ""
         raise SyncLocked(f"another sync is running (lock {folder / 'sync.lock'}){waited}; "
                          "try again later or pass --wait SECONDS") from None
+    except OSError as exc:
+        raise publish_error(folder / "sync.lock", exc) from None
     try:
         yield
+        with writing(folder):
+            tighten(folder)
     finally:
         lock.release()

@@ -92,5 +92,9 @@ def run_cli(*args: str, env: dict | None = None, timeout: float = 120) -> subpro
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file under a folder, for byte-for-byte comparisons."""
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    """Every file under a folder, for byte-for-byte comparisons.
+
+    Links are followed: ``output/public`` and ``output/staff`` lead into the current release.
+    """
+    found = (Path(root) / name for root, _, names in os.walk(folder, followlinks=True) for name in names)
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(found) if p.is_file()}

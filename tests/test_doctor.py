@@ -27,7 +27,7 @@ def by_name(checks) -> dict:
 def test_every_check_passes_on_a_good_set_up(sheets_api, sheets_config):
     sheets_api.add_spreadsheet(KEY, {WORKSHEET: sheet_rows(RESPONSES)})
     checks = run_checks(load_config(sheets_config))
-    assert [c.name for c in checks] == ["config", "credentials", "sheet", "headers", "locator"]
+    assert [c.name for c in checks] == ["config", "credentials", "sheet", "headers", "locator", "outputs", "modes"]
     assert all(c.ok for c in checks), checks
     found = by_name(checks)
     assert CLIENT_EMAIL in found["credentials"].detail
@@ -69,7 +69,7 @@ def test_a_file_source_has_no_credentials_check(tmp_path):
     path = tmp_path / "responses.csv"
     path.write_text(csv_text(RESPONSES), encoding="utf-8")
     checks = run_checks(load_config(write_config(tmp_path, source={"kind": "file", "path": str(path)})))
-    assert [c.name for c in checks] == ["config", "sheet", "headers", "locator"]
+    assert [c.name for c in checks] == ["config", "sheet", "headers", "locator", "outputs", "modes"]
     assert all(c.ok for c in checks), checks
 
 
@@ -78,7 +78,8 @@ def test_the_cli_prints_one_line_per_check_and_exits_0(sheets_api, sheets_config
     result = run_cli("doctor", "--config", str(sheets_config))
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert [line.split(":")[0] for line in lines] == ["✓ config", "✓ credentials", "✓ sheet", "✓ headers", "✓ locator"]
+    assert [line.split(":")[0] for line in lines] == ["✓ config", "✓ credentials", "✓ sheet", "✓ headers", "✓ locator",
+                                                      "✓ outputs", "✓ modes"]
 
 
 def test_the_cli_exits_3_when_a_check_fails(sheets_api, sheets_config):

@@ -3,7 +3,6 @@ import io
 import json
 
 from sync.publish.exports import csv_bytes, geojson_bytes, neutralize
-from sync.publish.files import atomic_write
 
 
 def test_formulas_neutralized_numbers_kept():
@@ -30,11 +29,3 @@ def test_geojson_is_rfc7946():
     assert doc["features"][0]["geometry"] == {"type": "Point", "coordinates": [-87.6, 41.8]}
     assert doc["features"][1]["geometry"] is None
     assert "lat" not in doc["features"][0]["properties"]
-
-
-def test_atomic_write_replaces_whole_file(tmp_path):
-    target = tmp_path / "sub" / "f.txt"
-    atomic_write(target, "old")
-    atomic_write(target, "new")
-    assert target.read_text() == "new"
-    assert [p.name for p in target.parent.iterdir()] == ["f.txt"]  # no temporary left behind

@@ -10,14 +10,17 @@ import hashlib
 import json
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sync.config import Config
-from sync.locate.geography import Geography
 from sync.publish.exports import (
     PUBLIC_COLUMNS, REJECTED_COLUMNS, STAFF_COLUMNS, geojson_bytes, public_csv_values, rejected_values,
     staff_values, values_csv_bytes,
 )
 from sync.records import Location, Precision, Response, Status
+
+if TYPE_CHECKING:  # shapely and the gazetteer load only when a run publishes (sync.publish.release does not)
+    from sync.locate.geography import Geography
 
 #: Decimal places of public coordinates (~1 m); coarsening to the public precision happens first.
 _DIGITS = 5

@@ -69,7 +69,8 @@ def render_map_page(events: list[dict], *, areas: dict, config: Config, generate
     base = _data(events, areas=areas, config=config, generated_at=generated_at, labels=labels)
     if omitted:
         base["omitted"] = omitted
-    shell = _page(areas=areas, config=config, generated_at=generated_at, text=labels[config.map.languages[0]])
+    shell = _page(areas=areas, config=config, generated_at=generated_at, text=labels[config.map.languages[0]],
+                  empty=not events)
     overhead = len(shell.encode("utf-8")) - len(_DATA_SLOT)
 
     def data(description_chars: int) -> str:
@@ -179,8 +180,11 @@ class _Page(Figure):
             map_html=self.html.render(), map_script=self.script.render(), **self.context)
 
 
-def _page(*, areas: dict, config: Config, generated_at: datetime, text: dict) -> str:
-    """The page around an empty data slot: rendered once, whatever the descriptions' length."""
+def _page(*, areas: dict, config: Config, generated_at: datetime, text: dict, empty: bool = False) -> str:
+    """The page around an empty data slot: rendered once, whatever the descriptions' length.
+
+    ``empty``: no activity yet (launch day); the page says so and links the form even without JavaScript.
+    """
     lat, lon = config.map.center
     m = _Map(location=[lat, lon], zoom_start=config.map.zoom, tiles=None, zoom_snap=0.25)
     tiles = folium.TileLayer(tiles=config.map.tiles, attr=config.map.attribution, name="tiles").add_to(m)
@@ -192,7 +196,8 @@ def _page(*, areas: dict, config: Config, generated_at: datetime, text: dict) ->
         "lang": config.map.languages[0],
         "t": text,
         "title": config.campaign.title,
-        "form_url": config.campaign.form_url if _is_web_url(config.campaign.form_url) else "",
+        "form_url": _form_url(config),
+        "empty": empty,
         "generated_iso": generated_at.isoformat(timespec="minutes"),
         "generated_text": _format_generated(generated_at.astimezone(config.campaign.tz)),
         "other_language": config.map.languages[1] if len(config.map.languages) > 1 else "",
@@ -233,7 +238,13 @@ def _data(events: list[dict], *, areas: dict, config: Config, generated_at: date
         "areas": sorted([f["properties"]["number"], f["properties"]["name"],
                          "\n".join(aliases.get(f["properties"]["number"], []))] for f in areas["features"]),
         "duration": DEFAULT_DURATION_MINUTES,
+        "form": _form_url(config),
     }
+
+
+def _form_url(config: Config) -> str:
+    """The form's link ("Add your activity"), when it is a web address."""
+    return config.campaign.form_url if _is_web_url(config.campaign.form_url) else ""
 
 
 def neighbourhood_names(config: Config) -> dict[int, list[str]]:

@@ -120,9 +120,17 @@ def _sync_section(report: dict, synced: datetime) -> str:
 <p class="note">From <code>{escape(report['source'])}</code>.</p>
 {f'<ul class="note">{warning_list}</ul>' if warnings else ""}
 <ul class="counts" aria-label="Responses by status">{cards}</ul>
-<p class="note">Every response read is published, held or rejected: {counts['published']:,} + {counts['held']:,}
-+ {counts['rejected']:,} = {read:,}.</p></div>
+{_accounting(counts)}</div>
 <div class="card"><h3>Downloads</h3><ul class="downloads">{downloads}</ul></div></div></section>"""
+
+
+def _accounting(counts: dict) -> str:
+    """Published + held + rejected = read; on launch day, that the form has no response yet."""
+    if not counts["read"]:
+        return ('<p class="note"><strong>0 responses yet.</strong> The sheet has its header row and no '
+                "responses: the map is live and invites the first activity.</p>")
+    return (f'<p class="note">Every response read is published, held or rejected: {counts["published"]:,} + '
+            f'{counts["held"]:,}\n+ {counts["rejected"]:,} = {counts["read"]:,}.</p>')
 
 
 def _campaign_section(events: list[dict], campaign: CampaignConfig, geography: Geography, today: date) -> str:

@@ -31,8 +31,9 @@ def table_from_rows(rows: list[list[str]], *, origin: str) -> SheetTable:
     """Split raw rows into a :class:`SheetTable`, checking what every source must.
 
     Trailing empty rows are dropped and short rows padded, as the Sheets API
-    trims them; an empty sheet, or one with a header row only, is an error
-    because publishing nothing over a good map is never what staff want.
+    trims them. An empty sheet is an error; a header row with no responses is a
+    new form's sheet on launch day, which publishes an empty map (the safety
+    guard still refuses it after a map had activities).
     """
     while rows and not any(cell.strip() for cell in rows[-1]):
         rows.pop()
@@ -42,8 +43,6 @@ def table_from_rows(rows: list[list[str]], *, origin: str) -> SheetTable:
     if not any(headers):
         raise SourceError(f"{origin}: the first row is blank; expected the form's question headers")
     data = rows[1:]
-    if not data:
-        raise SourceError(f"{origin}: the sheet has a header row but no responses")
     width = len(headers)
     for offset, row in enumerate(data):
         # max(map(len, …)) looks at every cell in C: a 10-million-cell sheet is checked in a blink.

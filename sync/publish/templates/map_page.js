@@ -311,6 +311,9 @@
     box.hidden = !message && !D.omitted;
     if (!message) { return; }
     box.appendChild(el("p", { text: message }));
+    if (N === 0 && D.form) {  // launch day: invite the first activity
+      box.appendChild(el("a", { className: "hm-button hm-first", href: D.form, text: t("be_first") }));
+    }
     buttons.forEach(function (b) {
       box.appendChild(el("button", { type: "button", className: "hm-button", text: t(b[0]), onclick: function () { setState(b[1]); } }));
     });
