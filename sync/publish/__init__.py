@@ -154,7 +154,7 @@ def build_outputs(responses: list[Response], events: list[dict], report: dict, *
         public / "events.csv": values_csv_bytes(PUBLIC_COLUMNS, public_csv_values(events)),
         public / "events.geojson": geojson_bytes(events),
         public / "index.html": render_map_page(events, areas=geography.outlines, config=config,
-                                               generated_at=generated_at),
+                                               generated_at=generated_at, sides=side_areas(config, geography)),
         staff / "responses.csv": values_csv_bytes(STAFF_COLUMNS, map(staff_values, responses)),
         staff / "rejected.csv": values_csv_bytes(REJECTED_COLUMNS, map(rejected_values, rejected)),
         staff / "report.json": report_json(report),

@@ -22,7 +22,6 @@ Example::
 
 from __future__ import annotations
 
-import csv
 import json
 import logging
 import re
@@ -56,17 +55,24 @@ _CSS = [css for css in folium.Map.default_css if css[0] == "leaflet_css"] + foli
 
 _env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
                    trim_blocks=True, lstrip_blocks=True)
-_PRECISIONS = ("community_area", "zip", "address", "intersection", "citywide")
+_PRECISIONS = ("community_area", "zip", "address", "intersection", "citywide", "venue", "side")
 #: Where the activities' JSON goes; no text of the page can contain it (NUL is never written).
 _DATA_SLOT = "\x00activities\x00"
 _SCRIPT_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
-def render_map_page(events: list[dict], *, areas: dict, config: Config, generated_at: datetime) -> str:
-    """The public map page for ``events`` (published activities) as one HTML string."""
+def render_map_page(events: list[dict], *, areas: dict, config: Config, generated_at: datetime,
+                    sides: dict[str, list[int]] | None = None) -> str:
+    """The public map page for ``events`` (published activities) as one HTML string.
+
+    ``sides`` maps each side of the city to its community areas: an activity placed only
+    as "South Side" is drawn as that region.
+    """
     labels = page_labels(config)
     events, omitted = _within_limit(events, limit=config.map.max_activities, now=generated_at.isoformat())
     base = _data(events, areas=areas, config=config, generated_at=generated_at, labels=labels)
+    used = sorted({e["side"] for e in events if e.get("side")})
+    base["sides"] = [[side, (sides or {}).get(side, [])] for side in used]
     if omitted:
         base["omitted"] = omitted
     shell = _page(areas=areas, config=config, generated_at=generated_at, text=labels[config.map.languages[0]],
@@ -249,13 +255,15 @@ def _form_url(config: Config) -> str:
 
 def neighbourhood_names(config: Config) -> dict[int, list[str]]:
     """Community area → its neighbourhood names (Pilsen, Bronzeville, …), so search finds them too."""
+    from sync.errors import ConfigError
+    from sync.locate.placedata import read_rows
+
     names: dict[int, list[str]] = {}
     try:
-        with open(config.location.aliases, newline="", encoding="utf-8-sig") as fh:
-            for row in csv.DictReader(fh):
-                if (row.get("community_area") or "").strip().isdigit() and row.get("alias"):
-                    names.setdefault(int(row["community_area"]), []).append(row["alias"].strip())
-    except OSError:
+        for _, row in read_rows(config.location.aliases, ("alias", "community_area"), setting="aliases"):
+            if (row.get("community_area") or "").strip().isdigit() and row.get("alias"):
+                names.setdefault(int(row["community_area"]), []).append(row["alias"].strip())
+    except (OSError, ConfigError):
         log.warning("map page: no neighbourhood names for search (%s unreadable)", config.location.aliases)
     return names
 
@@ -270,6 +278,8 @@ def _columns(events: list[dict], data: dict, description_chars: int, *, tz) -> d
     orgs: dict[str, int] = {}
     hosts: dict[str, int] = {}
     cols = {k: [] for k in ("id", "t", "o", "y", "x", "d", "s", "e", "l", "h", "u", "p")}
+    side_index = {side: k for k, (side, _) in enumerate(data.get("sides", []))}
+    cols["w"] = {}  # activity index → side index, for the few placed only by side of the city
     rows = sorted(events, key=lambda e: (e.get("starts_at") or e.get("date") or "", (e.get("title") or "").casefold()))
     for e in rows:
         start = _parse(e.get("starts_at"), e.get("date"), tz)
@@ -288,6 +298,8 @@ def _columns(events: list[dict], data: dict, description_chars: int, *, tz) -> d
         cols["h"].append(hosts.setdefault(host, len(hosts)))
         cols["u"].append(rest)
         cols["p"].append(_place(e, places))
+        if e.get("side") in side_index:
+            cols["w"][str(len(cols["p"]) - 1)] = side_index[e["side"]]
     # Mostly-empty columns are sent as {index: value} to save their empty strings.
     for key in ("x", "d"):
         if sum(1 for v in cols[key] if v) < len(rows) / 2:

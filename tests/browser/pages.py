@@ -105,7 +105,7 @@ def xss_events() -> list[dict]:
 def _aliases() -> dict[int, list[str]]:
     out: dict[int, list[str]] = {}
     with open(ROOT / "config" / "neighborhoods.csv", newline="", encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
+        for row in csv.DictReader(line for line in fh if not line.startswith("#")):
             out.setdefault(int(row["community_area"]), []).append(row["alias"])
     return out
 

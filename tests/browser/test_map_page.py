@@ -44,6 +44,8 @@ def map_total(page) -> dict:
             places: pins.filter(p => p.classList.contains('hm-pin-place')).reduce((a, p) => a + n(p), 0),
             clusters: pins.filter(p => p.classList.contains('hm-pin-cluster')).reduce((a, p) => a + n(p), 0),
             citywide: Number(document.querySelector('.leaflet-container').dataset.citywide),
+            sides: (document.querySelector('.leaflet-container').dataset.sides || '').split(',')
+                .filter(Boolean).reduce((a, s) => a + Number(s.split(':').pop()), 0),
         };
     }""")
 
@@ -54,7 +56,9 @@ def settle(page, expected: int) -> dict:
         page.wait_for_function("""(expected) => {
             const pins = [...document.querySelectorAll('.leaflet-marker-pane .hm-pin')];
             const sum = pins.reduce((a, p) => a + Number(p.textContent.replace(/\\D/g, '')), 0);
-            return sum + Number(document.querySelector('.leaflet-container').dataset.citywide) === expected;
+            const map = document.querySelector('.leaflet-container').dataset;
+            const sides = (map.sides || '').split(',').filter(Boolean).reduce((a, s) => a + Number(s.split(':').pop()), 0);
+            return sum + Number(map.citywide) + sides === expected;
         }""", arg=expected, timeout=3_000)
     except Exception:
         pass  # the assertion that follows says what differs
@@ -66,9 +70,10 @@ def assert_consistent(page, events: list[dict], expected: list[str]):
     assert shown_count(page) == len(expected)
     assert list_ids(page) == expected
     totals = settle(page, len(expected))
-    citywide = sum(1 for e in events if e["id"] in set(expected) and e["lat"] is None)
-    assert totals["citywide"] == citywide
-    assert totals["places"] + totals["clusters"] + totals["citywide"] == len(expected)
+    citywide = sum(1 for e in events if e["id"] in set(expected) and e["lat"] is None and not e.get("side"))
+    sides = sum(1 for e in events if e["id"] in set(expected) and e.get("side"))
+    assert (totals["citywide"], totals["sides"]) == (citywide, sides)
+    assert totals["places"] + totals["clusters"] + totals["citywide"] + totals["sides"] == len(expected)
 
 
 # ---------- loading ----------

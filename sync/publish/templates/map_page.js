@@ -25,6 +25,11 @@
   var places = E.places.map(function (p, i) {
     return { index: i, name: p[0], lat: p[1], lon: p[2], area: p[3], precision: p[4], marker: null, shown: 0 };
   });
+  // Sides of the city: activities placed only as "South Side" are a region, never a point.
+  var sides = (D.sides || []).map(function (sd, k) {
+    return { index: k, key: sd[0], areas: sd[1], layer: null, shown: 0 };
+  });
+  var W = E.w || {};
   var events = new Array(N);
   for (var i = 0; i < N; i++) {
     var start = E.s[i];
@@ -41,6 +46,7 @@
       langs: E.l[i],
       link: null,           // checked when first shown (see linkOf): URL parsing 10,000 links costs
       place: E.p[i] >= 0 ? places[E.p[i]] : null,
+      side: W[i] != null ? sides[W[i]] : null,
       search: null
     };
   }
@@ -94,7 +100,8 @@
     return out;
   }
   function hasBit(mask, bit) { return Math.floor(mask / Math.pow(2, bit)) % 2 === 1; }
-  function placeName(ev) { return ev.place ? ev.place.name : t("citywide"); }
+  function sideName(side) { return t("side:" + side.key); }
+  function placeName(ev) { return ev.place ? ev.place.name : ev.side ? sideName(ev.side) : t("citywide"); }
 
   // Wall-clock minutes since the base date are shown as UTC, so no time zone conversion happens.
   var formatters = {};
@@ -175,7 +182,10 @@
     if (ev.search === null) {
       // The community area and its neighbourhood names: "Pilsen" finds Lower West Side.
       var area = ev.place && areaNames[ev.place.area] ? areaNames[ev.place.area] + "\n" + areaAliases[ev.place.area] : "";
-      ev.search = normalize([ev.title, ev.org, ev.place ? ev.place.name : citywideNames, area, ev.detail].join("\n"));
+      var where = ev.place ? ev.place.name : ev.side ? D.langs.map(function (l) {
+        return (D.labels[l] || {})["side:" + ev.side.key] || "";
+      }).join("\n") : citywideNames;
+      ev.search = normalize([ev.title, ev.org, where, area, ev.detail].join("\n"));
     }
     return ev.search;
   }
@@ -266,7 +276,7 @@
     }
     var actions = el("div", { className: "hm-actions" }, [
       linkOf(ev) ? joinLink(ev, "hm-join") : null,
-      ev.place ? el("button", {
+      ev.place || ev.side ? el("button", {
         type: "button", className: "hm-show", text: t("show_on_map"),
         "aria-describedby": titleId, onclick: function () { showOnMap(ev); }
       }) : null
@@ -277,7 +287,8 @@
         el("h4", { className: "hm-item-title", id: titleId, tabindex: "-1", text: ev.title }),
         el("p", { className: "hm-meta" }, [
           el("span", { className: "hm-type", text: typeName(ev) }),
-          el("span", { className: ev.place ? "hm-place" : "hm-place hm-citywide", text: placeName(ev) })
+          el("span", { className: ev.place ? "hm-place" : ev.side ? "hm-place hm-side" : "hm-place hm-citywide",
+            text: placeName(ev) })
         ]),
         ev.org ? el("p", { className: "hm-org", text: t("by", { org: ev.org }) }) : null,
         langs.length ? el("p", { className: "hm-langs" }, [
@@ -475,9 +486,9 @@
 
   // ---------- the map (only once Leaflet has loaded) ----------
   function showOnMap(ev) {
-    if (!mapApi || !ev.place) { return; }
+    if (!mapApi || !(ev.place || ev.side)) { return; }
     setView("map");
-    mapApi.reveal(ev.place, ev.index);
+    if (ev.place) { mapApi.reveal(ev.place, ev.index); } else { mapApi.revealSide(ev.side, ev.index); }
   }
 
   function attach(map, areasLayer) {
@@ -535,9 +546,13 @@
     map.addLayer(cluster);
 
     function popupFor(place, highlight) {
-      var items = shown.filter(function (k) { return events[k].place === place; });
+      return groupPopup(place.name, function (ev) { return ev.place === place; }, highlight, { place: place.index });
+    }
+    // The activities of one place or side; "more" is the filter that lists them all, if any.
+    function groupPopup(title, member, highlight, more) {
+      var items = shown.filter(function (k) { return member(events[k]); });
       var box = el("div", { className: "hm-popup" });
-      box.appendChild(el("h3", { className: "hm-popup-title", tabindex: "-1", text: place.name }));
+      box.appendChild(el("h3", { className: "hm-popup-title", tabindex: "-1", text: title }));
       box.appendChild(el("p", { className: "hm-popup-count", text: plural("count", items.length) }));
       var list = el("ol", { className: "hm-popup-list" });
       items.slice(0, Math.max(POPUP_MAX, items.indexOf(highlight) + 1)).forEach(function (k) {
@@ -552,12 +567,13 @@
         ]));
       });
       box.appendChild(list);
+      if (!more) { return box; }
       box.appendChild(el("button", {
         type: "button", className: "hm-button hm-popup-more",
         text: t("popup_more", { n: num(items.length) }),
         onclick: function () {
           map.closePopup();
-          setState({ place: place.index });
+          setState(more);
           setView("list");
           $("hm-list-heading").focus();
         }
@@ -690,7 +706,7 @@
     }
     new Legend().addTo(map);
 
-    function renderLegend(citywide) {
+    function renderLegend(citywide, bySide) {
       legendToggle.textContent = t("legend");
       legendBody.textContent = "";
       legendBody.appendChild(el("p", { className: "hm-legend-title", text: t("legend_title") }));
@@ -704,6 +720,8 @@
       legendBody.appendChild(el("ul", { className: "hm-legend-keys" }, [
         el("li", {}, [el("span", { className: "hm-pin hm-pin-place hm-legend-pin", "aria-hidden": "true", text: "3" }), t("legend_marker")]),
         el("li", {}, [el("span", { className: "hm-pin hm-pin-cluster hm-legend-pin", "aria-hidden": "true", text: "12" }), t("legend_cluster")]),
+        bySide ? el("li", {}, [el("span", { className: "hm-swatch hm-swatch-side", "aria-hidden": "true" }),
+          plural("legend_side", bySide)]) : null,
         citywide ? el("li", { className: "hm-legend-citywide", text: plural("legend_citywide", citywide) }) : null
       ]));
     }
@@ -792,14 +810,34 @@
       }
     }
 
+    // A side's region: its community areas' outlines, dashed, with its activities in a popup.
+    function sideLayer(side) {
+      if (!side.layer) {
+        var features = [];
+        areasLayer.eachLayer(function (layer) {
+          if (side.areas.indexOf(layer.feature.properties.number) >= 0) { features.push(layer.feature); }
+        });
+        side.layer = L.geoJSON({ type: "FeatureCollection", features: features }, {
+          style: { color: "#0b6e6a", weight: 3, dashArray: "6 5", fillColor: "#0b6e6a", fillOpacity: 0.12 }
+        });
+        side.layer.bindPopup(function () {
+          return groupPopup(sideName(side), function (ev) { return ev.side === side; }, side.highlight, null);
+        }, popupOptions());
+      }
+      return side.layer;
+    }
     function updateMap() {
       map.closePopup();
       places.forEach(function (p) { p.shown = 0; });
-      var citywide = 0;
+      sides.forEach(function (sd) { sd.shown = 0; });
+      var citywide = 0, bySide = 0;
       for (var k = 0; k < shown.length; k++) {
-        var p = events[shown[k]].place;
-        if (p) { p.shown += 1; } else { citywide += 1; }
+        var ev = events[shown[k]], p = ev.place;
+        if (p) { p.shown += 1; } else if (ev.side) { ev.side.shown += 1; bySide += 1; } else { citywide += 1; }
       }
+      sides.forEach(function (sd) {
+        if (sd.shown) { sideLayer(sd).addTo(map); } else if (sd.layer) { map.removeLayer(sd.layer); }
+      });
       var markers = [];
       places.forEach(function (p) {
         if (!p.shown) { return; }
@@ -819,8 +857,10 @@
           weight: 1, opacity: n ? 0.7 : 0.8
         });
       });
-      renderLegend(citywide);
+      renderLegend(citywide, bySide);
       container.setAttribute("data-citywide", String(citywide));
+      container.setAttribute("data-sides", sides.filter(function (sd) { return sd.shown; })
+        .map(function (sd) { return sd.key + ":" + sd.shown; }).join(","));
     }
 
     mapApi = {
@@ -830,6 +870,13 @@
       relabel: function () {
         container.setAttribute("aria-label", t("map_label"));
         relabelTools();
+      },
+      revealSide: function (side, index) {
+        var layer = sideLayer(side);
+        if (!map.hasLayer(layer)) { layer.addTo(map); }
+        side.highlight = index;
+        map.fitBounds(layer.getBounds(), { animate: false });
+        layer.openPopup(layer.getBounds().getCenter());
       },
       reveal: function (place, index) {
         // Centre on the marker, then zoom in a step at a time until it is out of its cluster.
