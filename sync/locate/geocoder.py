@@ -4,8 +4,9 @@ Each distinct place is asked once: answers live in a :class:`GeocodeCache` in
 the state folder, so a second run with the same locations sends nothing. New
 look-ups wait ``min_delay_seconds`` between requests (cached answers never
 wait) and stop at ``max_lookups_per_run``. An outage never fails the sync: a
-429, a 5xx, a timeout or an unreadable answer holds the response
-"location lookup pending" and it is asked again next run; after
+429, a 5xx, a timeout or an unreadable answer (latitude 91, ``"abc"``, ``[null]``,
+a 200 ``{"error": …}``: see :mod:`sync.locate.answers`) holds the response
+"location lookup pending", is never cached, and is asked again next run; after
 ``outage_after_failures`` failures in a row the run stops asking.
 
 We wait between requests ourselves rather than wrap geopy's ``RateLimiter``:
@@ -35,6 +36,7 @@ from geopy.geocoders.base import Geocoder
 from sync.config import GeocoderConfig
 from sync.errors import ConfigError, LocationNotFound, LookupPending, OutsideCity
 from sync.locate.addresses import geocoder_query
+from sync.locate.answers import PARSE_ERRORS, CheckedAdapter, checker_for
 from sync.locate.base import StreetLocator
 from sync.locate.cache import Answer, GeocodeCache, cache_key
 from sync.locate.geography import Geography
@@ -76,6 +78,7 @@ class GeopyStreetLocator(StreetLocator):
         self._last_request: float | None = None
         self._stopped = ""  # why this run stopped asking, once it has
         self._failed: set[str] = set()  # queries that failed this run: not asked twice
+        self._told_unreadable = False  # staff hear of the first unreadable answer of a run
 
     def _clock(self) -> float:
         return time.monotonic()
@@ -95,7 +98,8 @@ class GeopyStreetLocator(StreetLocator):
             raise LocationNotFound(f"no {precision.value} found for {query!r}")
         area = self.geography.area_at(answer.lat, answer.lon)
         if area is None:
-            raise OutsideCity(f"outside Chicago: {query!r} is at {answer.display_name}")
+            where = answer.display_name or f"{answer.lat:.5f}, {answer.lon:.5f}"
+            raise OutsideCity(f"outside Chicago: {query!r} is at {where}")
         return Location(precision, area.number, area.name, answer.lat, answer.lon,
                         zip=self.geography.zip_at(answer.lat, answer.lon), matched=answer.display_name)
 
@@ -122,6 +126,10 @@ class GeopyStreetLocator(StreetLocator):
             result = None  # the service refused this query: a miss, not an outage
         except geopy_exc.GeocoderServiceError as error:
             self._failed.add(key)
+            if isinstance(error, geopy_exc.GeocoderParseError) and not self._told_unreadable:
+                self._told_unreadable = True
+                logger.warning("geocoder %s answered %r with something unreadable (%s); held as %s",
+                               self.name, text, error, PENDING)
             self._failure(error)
             raise self._pending() from None
         self._failures_in_a_row = 0
@@ -140,6 +148,8 @@ class GeopyStreetLocator(StreetLocator):
             self._counts["requests"] += 1
             try:
                 return self.geocoder.geocode(text, exactly_one=True, **self.query_options)
+            except PARSE_ERRORS as error:  # an answer the adapter's check could not judge, and geopy choked on
+                raise geopy_exc.GeocoderParseError(f"geopy could not read the answer: {error}") from error
             except geopy_exc.GeocoderRateLimited as error:
                 wait = error.retry_after
                 if attempt == 2 or wait is None or wait > self.max_retry_after_seconds:
@@ -201,7 +211,9 @@ def make_geocoder(config: GeocoderConfig) -> Geocoder:
         "timeout": config.timeout_seconds,
         "user_agent": config.user_agent or None,
         # requests otherwise resends a timed-out GET twice: three waits, and uncountable requests.
-        "adapter_factory": functools.partial(RequestsAdapter, max_retries=0),
+        # Every answer is checked before geopy reads it (sync.locate.answers).
+        "adapter_factory": functools.partial(
+            CheckedAdapter, inner=functools.partial(RequestsAdapter, max_retries=0), check=checker_for(cls)),
     }
     if "scheme" in accepted:
         options["scheme"] = config.scheme

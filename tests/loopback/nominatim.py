@@ -3,7 +3,8 @@
 Real geopy talks to it over HTTP (``domain="127.0.0.1:PORT"``, ``scheme="http"``).
 It knows a small table of places, honours ``viewbox`` with ``bounded=1``, answers
 ``[]`` for anything else, and can be told to fail: 429 with ``Retry-After``, 503,
-an answer slower than the client's timeout, a body that is not JSON. It counts
+an answer slower than the client's timeout, a body that is not JSON, or any JSON
+at all with a 200 (:data:`MALFORMED` names the answers a real service has sent). It counts
 the requests for each query, so tests can assert how often geopy asked.
 
     with NominatimServer() as server:
@@ -88,6 +89,28 @@ PLACES = {
 }
 
 
+def _cermak(**fields) -> dict:
+    """The Cermak place's JSON with some fields replaced (``None``: left out)."""
+    place = PLACES["1901 w cermak rd, chicago, il"].as_json(place_id=1)
+    place.update(fields)
+    return {key: value for key, value in place.items() if value is not None}
+
+
+#: 200 answers a geocoder must survive, by name: ``server.fail(Fault.answer(MALFORMED[name]))``.
+MALFORMED = {
+    "latitude 91": [_cermak(lat="91.0000000")],
+    "latitude NaN": [_cermak(lat="NaN")],
+    "latitude abc": [_cermak(lat="abc")],
+    "longitude -200": [_cermak(lon="-200")],
+    "no display_name": [_cermak(display_name=None)],
+    "[null]": [None],
+    "[1,2]": [1, 2],
+    '"hello"': "hello",
+    "null": None,
+    '{"error":"Internal"}': {"error": "Internal"},
+}
+
+
 @dataclass
 class Fault:
     """How to misbehave, for the next ``times`` requests (all of them when ``None``)."""
@@ -114,6 +137,11 @@ class Fault:
     @classmethod
     def not_json(cls, *, times: int | None = None) -> "Fault":
         return cls(200, {}, b"<html><body>Bad Gateway</body></html>", times=times)
+
+    @classmethod
+    def answer(cls, body: object, *, times: int | None = None) -> "Fault":
+        """A 200 whose JSON body is ``body``, whatever the query."""
+        return cls(200, {"Content-Type": "application/json; charset=utf-8"}, json.dumps(body).encode(), times=times)
 
 
 class NominatimServer:
