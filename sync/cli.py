@@ -80,8 +80,10 @@ def summary_line(result, *, config) -> str:
     """One line per run, for cron mail and logs."""
     c = result.counts
     where = f" → {_shown(config.public_dir / 'index.html')}" if result.outputs else " (dry run, nothing written)"
+    warnings = len(result.report["warnings"])  # each also went to stderr as it happened
+    told = f" with {warnings} warning{'s' if warnings != 1 else ''}" if warnings else ""
     return (f"healing-map sync ok: {c['read']} read, {c['published']} published, {c['held']} held, "
-            f"{c['rejected']} rejected in {result.report['timings']['total']:.1f} s{where}")
+            f"{c['rejected']} rejected in {result.report['timings']['total']:.1f} s{told}{where}")
 
 
 def format_summary(result, *, config) -> str:
@@ -93,6 +95,9 @@ def format_summary(result, *, config) -> str:
         f"  held      {counts['held']:>6}",
         f"  rejected  {counts['rejected']:>6}",
     ]
+    blank = counts.get("blank_rows", 0)
+    if blank:
+        lines.append(f"  {blank} blank row{'s' if blank != 1 else ''} skipped (not responses)")
     top = list(report["reasons"]["rejected"].items())[:5]
     if top:
         lines.append("Top rejection reasons:")

@@ -22,6 +22,7 @@ import phonenumbers
 from rapidfuzz import fuzz, process
 
 from sync.config import CANONICAL_FIELDS, Config, FieldsConfig
+from sync.contacts import ContactScrubber
 from sync.errors import HeaderMismatch
 from sync.records import Reason, Response, RowCells, SheetTable
 
@@ -225,6 +226,7 @@ class Normalizer:
         self._type_of: dict[str, tuple[str, str]] = {}
         self._languages_of: dict[str, tuple[str, ...]] = {}
         self._moments: dict[tuple, datetime] = {}
+        self._scrubber = ContactScrubber(region=config.validation.phone_region)
         #: Sheet headers outside the mapping, set by :meth:`cells`; ignored but reported.
         self.ignored_headers: list[str] = []
         #: Field name → column index of the last table, set by :meth:`cells`.
@@ -243,8 +245,7 @@ class Normalizer:
 
     def table(self, table: SheetTable) -> list[Response]:
         """Normalize every data row of a table."""
-        return [self.row(cells, table.first_row_number + offset)
-                for offset, cells in enumerate(self.cells(table))]
+        return [self.row(cells, table.row_number(offset)) for offset, cells in enumerate(self.cells(table))]
 
     def row(self, cells: Mapping[str, str], row_number: int) -> Response:
         (submitted, email, name, phone, organization, title, kind, description, day, start, end, location, zip_code,
@@ -258,8 +259,10 @@ class Normalizer:
         r.zip = clean_text(zip_code)
         self._submitted(r, clean_text(submitted))
         self._email(r, clean_text(email))
-        self._phone(r, clean_text(phone))
+        phone = clean_text(phone)
+        self._phone(r, phone)
         self._event_type(r, clean_text(kind))
+        self._scrubber.scrub(r, name=r.contact_name, phone=phone)
         self._schedule(r, clean_text(day), clean_text(start), clean_text(end))
         r.link, problem = normalize_link(clean_text(link))
         if problem:

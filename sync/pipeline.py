@@ -139,7 +139,7 @@ def decide(table: SheetTable, config: Config, *, geography: Geography, timer: St
             fingerprints, stored = [None] * len(rows), {}
         responses, fresh, reused, unreadable = [], [], set(), 0
         for offset, (cells, fp) in enumerate(zip(rows, fingerprints)):
-            row_number = table.first_row_number + offset
+            row_number = table.row_number(offset)
             blob = stored.get(fp)
             r = None
             if blob is not None:
@@ -179,8 +179,9 @@ def decide(table: SheetTable, config: Config, *, geography: Geography, timer: St
         mark_superseded(responses)
         for r in responses:
             r.decide_status()
-    warnings = [f"column {h!r} is not in the mapping and was ignored" for h in normalizer.ignored_headers
-                if not notify_reads(config.notify, h)]
+    warnings = list(table.warnings)  # values under no header
+    warnings += [f"column {h!r} is not in the mapping and was ignored" for h in normalizer.ignored_headers
+                 if not notify_reads(config.notify, h)]
     return Decisions(responses, warnings, stats, reused=len(responses) - len(fresh))
 
 
@@ -269,7 +270,7 @@ def _run(config: Config, *, state: StateStore, now, dry_run: bool, force: bool, 
         events = public_events(responses, config, geography)
         report = build_report(responses, config=config, source=source, now=now, warnings=decisions.warnings,
                               timings=timer.seconds, locator_stats=decisions.locator_stats, dry_run=dry_run,
-                              reused=decisions.reused)
+                              reused=decisions.reused, blank_rows=table.blank_rows)
         check_guard(report["counts"], state.last_good_published(), config=config, force=force)
         if config.status_writeback.enabled and not dry_run:
             write_back_statuses(source, responses, report)
@@ -385,13 +386,18 @@ def check_guard(counts: dict, last_published: int | None, *, config: Config, for
 
 
 def build_report(responses: list[Response], *, config: Config, source: Source, now: datetime,
-                 warnings: list[str], timings: dict, locator_stats: dict, dry_run: bool, reused: int = 0) -> dict:
-    """Counts, reasons, timings and warnings: the run's ``staff/report.json``."""
+                 warnings: list[str], timings: dict, locator_stats: dict, dry_run: bool, reused: int = 0,
+                 blank_rows: int = 0) -> dict:
+    """Counts, reasons, timings and warnings: the run's ``staff/report.json``.
+
+    ``blank_rows`` (skipped by the source) are counted apart: they are not responses.
+    """
     counts = {"read": len(responses)}
     for status in Status:
         counts[status.value] = sum(1 for r in responses if r.status is status)
     if counts["published"] + counts["held"] + counts["rejected"] != counts["read"]:  # pragma: no cover
         raise AssertionError(f"accounting broke: {counts}")
+    counts["blank_rows"] = blank_rows
     return {
         "generated_at": now.isoformat(timespec="seconds"),
         "version": __version__,

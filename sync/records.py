@@ -8,6 +8,7 @@ every cell text. ``normalize`` turns each row into a :class:`Response`;
 
 from __future__ import annotations
 
+import bisect
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -46,13 +47,32 @@ class SheetTable:
     """The raw sheet: header row plus data rows, all cells text.
 
     ``first_row_number`` is the sheet row number of ``rows[0]`` (2 when the
-    header is row 1), so staff can find a response in the sheet.
+    header is row 1), so staff can find a response in the sheet. Blank rows
+    between responses are not responses: the source skips them, counts them in
+    ``blank_rows`` and keeps each remaining row's sheet number in ``row_numbers``
+    (``None`` when nothing was skipped: the rows are numbered on from the first).
+    ``warnings`` are the source's notes for staff (a value under no header).
     """
 
     headers: list[str]
     rows: list[list[str]]
     origin: str
     first_row_number: int = 2
+    blank_rows: int = 0
+    row_numbers: list[int] | None = None
+    warnings: tuple[str, ...] = ()
+
+    def row_number(self, offset: int) -> int:
+        """The sheet row number of ``rows[offset]``."""
+        return self.first_row_number + offset if self.row_numbers is None else self.row_numbers[offset]
+
+    def offset(self, row_number: int) -> int | None:
+        """Where the row with this sheet number is in ``rows`` (``None``: a blank or absent row)."""
+        if self.row_numbers is None:
+            offset = row_number - self.first_row_number
+            return offset if 0 <= offset < len(self.rows) else None
+        offset = bisect.bisect_left(self.row_numbers, row_number)
+        return offset if offset < len(self.row_numbers) and self.row_numbers[offset] == row_number else None
 
 
 class RowCells(Mapping):

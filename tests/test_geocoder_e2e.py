@@ -9,7 +9,7 @@ import pytest
 
 from sync.locate.geography import load_geography
 from tests.helpers import NOW, response, run_cli, write_responses
-from tests.loopback.nominatim import Fault, NominatimServer
+from tests.loopback.nominatim import MALFORMED, Fault, NominatimServer
 
 LOCATION = "Which community area or neighborhood is it rooted in?"
 TEXTS = ["1901 W Cermak Rd", "63rd and Halsted", "1901 w. cermak rd.", "Pilsen",
@@ -57,7 +57,7 @@ def test_each_place_is_asked_once_and_never_again(tmp_path, server):
     assert staff["Activity 4"]["reasons"].startswith("outside Chicago")
     assert staff["Activity 5"]["reasons"] == "no address found for '123 Nowhere St'"
     report = json.loads((tmp_path / "output" / "staff" / "report.json").read_text(encoding="utf-8"))
-    assert report["counts"] == {"read": 6, "published": 4, "held": 0, "rejected": 2}
+    assert report["counts"] == {"read": 6, "published": 4, "held": 0, "rejected": 2, "blank_rows": 0}
 
 
 def test_only_staff_see_the_exact_point(tmp_path, server):
@@ -108,3 +108,19 @@ def test_a_miss_is_asked_again_once_it_expires(tmp_path, server):
     sync(config)
     sync(config)
     assert server.total == 3  # remembered for a day after the third run's miss
+
+
+@pytest.mark.parametrize("name", ["latitude 91", '"hello"', '{"error":"Internal"}'])
+def test_an_unreadable_answer_holds_the_response_and_the_sync_succeeds(tmp_path, server, name):
+    server.fail(Fault.answer(MALFORMED[name]))
+    config = write(tmp_path, server, ["1901 W Cermak Rd", "Pilsen"])
+    done = sync(config)
+    assert "with something unreadable" in done.stderr and "Traceback" not in done.stderr
+    staff = by_title(read_csv(tmp_path / "output" / "staff" / "responses.csv"))
+    assert [(staff[f"Activity {n}"]["status"], staff[f"Activity {n}"]["reasons"]) for n in range(2)] == [
+        ("held", "location lookup pending"), ("published", "")]
+
+    server.fail(None)  # nothing was cached: the next run asks again and publishes it
+    sync(config)
+    assert by_title(read_csv(tmp_path / "output" / "staff" / "responses.csv"))["Activity 0"]["status"] == "published"
+    assert server.total == 2

@@ -20,7 +20,7 @@ from sync.sources.files import parse_csv_text
 from sync.sources.google_sheets import (
     READ_ONLY_SCOPE, READ_WRITE_SCOPE, STATUS_HEADER, GoogleSheetsSource, parse_retry_after,
 )
-from tests.helpers import HEADERS, csv_text, response
+from tests.helpers import HEADERS, NOW, csv_text, response, run_cli, write_config
 from tests.loopback.fixtures import KEY, WORKSHEET, key_file, private_key, sheet_rows, sheets_api  # noqa: F401
 from tests.loopback.sheets_api import (
     CLIENT_EMAIL, api_error, not_json, permission_denied, rate_limited, slow, unavailable, usage_limits,
@@ -38,6 +38,7 @@ RESPONSES = [
                 "May we show this activity on the public healing map?": ""}),
     response(**{"Your name": "Verónica Vázquez", "Languages": "Spanish"}),
 ]
+RESPONSES_READ = len(RESPONSES) - 1  # the blank row is no response
 
 #: A PEM frame around four bytes of nothing: the shape of a key, deliberately not one.
 GARBLED_PEM = "\n".join(["-----BEGIN " + "PRIVATE KEY-----", "AAAA", "-----END " + "PRIVATE KEY-----", ""])
@@ -102,7 +103,9 @@ def test_rows_are_identical_to_the_csv_export(sheets_api, key_file, sheet, tmp_p
     from_api = source.read()
     assert from_api.headers == from_csv.headers == HEADERS
     assert from_api.rows == from_csv.rows
-    assert from_api.rows[2] == [""] * len(HEADERS)  # the blank row, sent as []
+    # The blank row (sent as []) is no response: skipped, counted, the rows after it keep their numbers.
+    assert (from_api.blank_rows, from_api.row_numbers) == (from_csv.blank_rows, from_csv.row_numbers) == (1, [2, 3, 5, 6])
+    assert len(from_api.rows) == RESPONSES_READ
 
 
 def test_a_zip_with_a_leading_zero_stays_text(sheets_api, key_file, sheet):
@@ -116,7 +119,7 @@ def test_a_zip_with_a_leading_zero_stays_text(sheets_api, key_file, sheet):
 def test_the_spreadsheet_may_be_given_as_its_full_url(sheets_api, key_file, sheet):
     url = f"https://docs.google.com/spreadsheets/d/{KEY}/edit#gid=0"
     source, _ = make_source(sheets_api, key_file, spreadsheet=url)
-    assert len(source.read().rows) == len(RESPONSES)
+    assert len(source.read().rows) == RESPONSES_READ
 
 
 def test_open_source_builds_the_adapter_with_the_read_only_scope(sheets_api, key_file, sheet):
@@ -129,7 +132,7 @@ def test_open_source_builds_the_adapter_with_the_read_only_scope(sheets_api, key
 def test_the_key_file_may_come_from_the_environment(sheets_api, key_file, sheet, monkeypatch):
     monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(key_file))
     cfg = SheetsConfig(kind="google_sheets", spreadsheet=KEY, api_endpoint=sheets_api.url)
-    assert len(GoogleSheetsSource.from_config(cfg).read().rows) == len(RESPONSES)
+    assert len(GoogleSheetsSource.from_config(cfg).read().rows) == RESPONSES_READ
 
 
 def test_twenty_thousand_rows_in_one_values_read(sheets_api, key_file):
@@ -158,7 +161,7 @@ def test_a_renamed_worksheet_lists_the_worksheets_that_exist(sheets_api, key_fil
 
 def test_the_worksheet_title_matches_regardless_of_case(sheets_api, key_file, sheet):
     source, _ = make_source(sheets_api, key_file, worksheet="form responses 1")
-    assert len(source.read().rows) == len(RESPONSES)
+    assert len(source.read().rows) == RESPONSES_READ
 
 
 def test_an_empty_worksheet_is_an_error_not_an_empty_map(sheets_api, key_file):
@@ -174,7 +177,7 @@ def test_an_empty_worksheet_is_an_error_not_an_empty_map(sheets_api, key_file):
 def test_429_is_retried_after_the_retry_after_the_server_asks(sheets_api, key_file, sheet):
     sheets_api.inject("values.get", rate_limited(retry_after=0.05), rate_limited(retry_after=0.05))
     source, fake = make_source(sheets_api, key_file)
-    assert len(source.read().rows) == len(RESPONSES)
+    assert len(source.read().rows) == RESPONSES_READ
     assert fake.sleeps == [0.05, 0.05]
     assert sheets_api.counts["values.get"] == 3
     assert sheets_api.counts["spreadsheets.get"] == 1
@@ -359,6 +362,10 @@ BROKEN_KEYS = [
     ("bad token uri", {"token_uri": "oauth2.googleapis.com/token"}, "field 'token_uri' is not a URL"),
     ("garbled key", {"private_key": GARBLED_PEM},
      "field 'private_key' is not a valid PEM private key"),
+    ("no type", {"type": None}, "field 'type' is missing"),
+    ("secret type", {"type": "sk_live_" + "9f" * 60}, "field 'type' is not 'service_account'"),
+    ("not an object", ["service_account"], "not a service-account key file (the JSON is not an object)"),
+    ("not utf-8", b"\xff\xfe{}", "not a JSON key file (not UTF-8 text)"),
 ]
 
 
@@ -368,8 +375,13 @@ def test_a_broken_key_file_names_the_field(sheets_api, key_file, sheet, private_
         key_file.unlink()
     elif isinstance(change, str):
         key_file.write_text(change)
+    elif isinstance(change, bytes):
+        key_file.write_bytes(change)
+    elif isinstance(change, list):
+        key_file.write_text(json.dumps(change))
     else:
-        key_file.write_text(json.dumps({**json.loads(key_file.read_text()), **change}))
+        fields = {**json.loads(key_file.read_text()), **change}
+        key_file.write_text(json.dumps({k: v for k, v in fields.items() if v is not None or k != "type"}))
     cfg = SheetsConfig(kind="google_sheets", spreadsheet=KEY, credentials=key_file, api_endpoint=sheets_api.url)
     source = GoogleSheetsSource.from_config(cfg)
     with pytest.raises(SourceError) as caught:
@@ -378,6 +390,29 @@ def test_a_broken_key_file_names_the_field(sheets_api, key_file, sheet, private_
     assert message.startswith(f"{key_file}: ") and expected in message
     assert sheets_api.counts == {}
     assert_one_line(message, private_key)
+
+
+def test_a_secret_looking_type_never_reaches_stderr_or_history(sheets_api, key_file, sheet, tmp_path):
+    secret = "sk_live_" + "7c" * 60
+    key_file.write_text(json.dumps({**json.loads(key_file.read_text()), "type": secret}))
+    config = write_config(tmp_path, source={"kind": "google_sheets", "spreadsheet": KEY, "worksheet": WORKSHEET,
+                                            "credentials": str(key_file), "api_endpoint": sheets_api.url})
+    done = run_cli("sync", "--config", str(config), "--now", NOW)
+    assert done.returncode == 3
+    assert done.stderr == (f"Error: {key_file}: field 'type' is not 'service_account'; this is not a "
+                           "service-account key (see docs/google-sheets.md)\n")
+    history = run_cli("history", "--config", str(config))
+    assert history.returncode == 0 and "field 'type' is not 'service_account'" in history.stdout
+    assert secret[:16] not in done.stdout + done.stderr + history.stdout + history.stderr
+
+
+def test_blank_rows_from_the_api_are_skipped_and_rows_keep_their_sheet_numbers(sheets_api, key_file):
+    rows = sheet_rows([response(), {}, response(**{"Name of your activity": "B"})])
+    rows.insert(3, ["  ", "", " "])  # a row of spaces, as well as the empty one the API sends as []
+    sheets_api.add_spreadsheet(KEY, {WORKSHEET: rows})
+    source, _ = make_source(sheets_api, key_file)
+    table = source.read()
+    assert (len(table.rows), table.blank_rows, table.row_numbers) == (2, 2, [2, 5])
 
 
 def test_no_key_configured_says_where_to_set_one(monkeypatch):

@@ -41,7 +41,8 @@ def test_xlsx_export(tmp_path):
     (b"", "the sheet is empty"),
     (b"\r\n\r\n", "the sheet is empty"),
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not a "),
-    (b"\xff\xfe\x00t\x00e", "not a "),
+    (b"\xff\xfe\x00t\x00", "not a readable UTF-16 file, though it starts like one; save it again: in Excel"),
+    (b"\x00\x00\x00\x18ftypmp42", "not a CSV file \\(it contains binary data\\)"),
     (b'"a","b\n', "not a valid CSV"),
 ])
 def test_unreadable_inputs(tmp_path, content, message):
@@ -78,3 +79,100 @@ def test_url_errors(httpserver):
         UrlSource(httpserver.url_for("/gone")).read()
     with pytest.raises(SourceError, match="answered a web page, not CSV"):
         UrlSource(httpserver.url_for("/login")).read()
+
+
+# --- what Excel writes besides a UTF-8 CSV ---------------------------------------------------
+
+NAME = "Name of your activity"
+
+
+def write_rows(path, rows, *, delimiter=",", encoding="utf-8"):
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow(HEADERS)
+    writer.writerows([row.get(h, "") for h in HEADERS] for row in rows)
+    path.write_bytes(buffer.getvalue().encode(encoding))
+    return path
+
+
+ROWS = [response(**{NAME: "Café con historias", "Your name": "Verónica Vázquez"}),
+        response(**{NAME: "Circle; with a semicolon, and a comma"})]
+
+
+def test_excel_unicode_text_utf16_with_tabs_is_read(tmp_path):
+    table = FileSource(write_rows(tmp_path / "r.txt", ROWS, delimiter="\t", encoding="utf-16")).read()
+    assert table.headers == HEADERS
+    assert [row[HEADERS.index(NAME)] for row in table.rows] == [ROWS[0][NAME], ROWS[1][NAME]]
+
+
+def test_a_semicolon_csv_is_read_with_its_delimiter(tmp_path):
+    table = FileSource(write_rows(tmp_path / "r.csv", ROWS, delimiter=";")).read()
+    assert table.headers == HEADERS
+    assert table.rows[1][HEADERS.index(NAME)] == "Circle; with a semicolon, and a comma"
+
+
+def test_a_windows_1252_csv_says_where_and_how_to_save_it_as_utf8(tmp_path):
+    path = write_rows(tmp_path / "r.csv", ROWS, encoding="cp1252")
+    with pytest.raises(SourceError) as caught:
+        FileSource(path).read()
+    assert str(caught.value) == (
+        f"{path}: not UTF-8: line 2 has byte 0xF3 ('ó' in Windows-1252), so the file was saved in another "
+        "encoding; in Excel, use Save As › \"CSV UTF-8 (Comma delimited)\"; in Google Sheets, File › Download › "
+        "Comma-separated values")
+
+
+def test_blank_rows_in_the_middle_are_skipped_and_rows_keep_their_numbers(tmp_path):
+    path = write_rows(tmp_path / "r.csv", [response(), {}, {"Timestamp": "  ", NAME: " "}, response(**{NAME: "B"}),
+                                           {}])
+    table = FileSource(path).read()
+    assert [row[HEADERS.index(NAME)] for row in table.rows] == ["Healing circle in Pilsen", "B"]
+    assert (table.blank_rows, table.row_numbers) == (2, [2, 5])  # the trailing blank row is no sheet row at all
+    assert [table.row_number(n) for n in range(2)] == [2, 5]
+    assert (table.offset(5), table.offset(3), table.offset(9)) == (1, None, None)
+
+
+def test_a_value_right_of_the_headers_is_a_warning_naming_its_cell(tmp_path):
+    path = tmp_path / "r.csv"
+    lines = write_rows(path, [response(), response(**{NAME: "B"}), response(**{NAME: "C"})]).read_bytes().decode().split("\r\n")
+    lines[2] += ",,a staff note"  # sheet row 3, two columns right of the last header
+    lines[3] += ", ,another"
+    path.write_text("\r\n".join(lines))
+    table = FileSource(path).read()
+    assert len(table.rows) == 3 and all(len(row) == len(HEADERS) for row in table.rows)
+    column = chr(ord("A") + len(HEADERS) + 1)
+    assert table.warnings == (
+        f"cell {column}3 and 1 more in column {column} have values in a column with no header; ignored",)
+    lines[3] = lines[3].removesuffix(", ,another")
+    path.write_text("\r\n".join(lines))
+    assert FileSource(path).read().warnings == (f"cell {column}3 has a value in a column with no header; ignored",)
+
+
+def test_xlsx_blank_rows_and_real_dates_whatever_the_date_order(tmp_path):
+    import datetime
+
+    import openpyxl
+
+    from sync.config import load_config
+    from sync.normalize import Normalizer
+    from tests.helpers import DEFAULT_CONFIG
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(HEADERS)
+    cells = {**response(), "Timestamp": datetime.datetime(2026, 11, 4, 14, 3, 27),
+             "Date of the activity": datetime.datetime(2026, 12, 5)}
+    sheet.append([cells[h] for h in HEADERS])
+    sheet.append([None] * len(HEADERS))
+    sheet.append([cells[h] for h in HEADERS])
+    book.save(tmp_path / "r.xlsx")
+    table = FileSource(tmp_path / "r.xlsx").read()
+    assert (len(table.rows), table.blank_rows, table.row_numbers) == (2, 1, [2, 4])
+    config = load_config(DEFAULT_CONFIG)
+    for order in ("MDY", "DMY"):
+        dmy = config.model_copy(update={"campaign": config.campaign.model_copy(update={"date_order": order})})
+        r = Normalizer(dmy).table(table)[1]
+        assert (r.row_number, r.event_date, r.submitted_at.date()) == (
+            4, datetime.date(2026, 12, 5), datetime.date(2026, 11, 4)), order

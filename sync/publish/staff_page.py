@@ -129,8 +129,10 @@ def _accounting(counts: dict) -> str:
     if not counts["read"]:
         return ('<p class="note"><strong>0 responses yet.</strong> The sheet has its header row and no '
                 "responses: the map is live and invites the first activity.</p>")
+    blank = counts.get("blank_rows", 0)
+    skipped = f"\n{plural(blank, 'blank row', 'blank rows')} skipped: they are not responses." if blank else ""
     return (f'<p class="note">Every response read is published, held or rejected: {counts["published"]:,} + '
-            f'{counts["held"]:,}\n+ {counts["rejected"]:,} = {counts["read"]:,}.</p>')
+            f'{counts["held"]:,}\n+ {counts["rejected"]:,} = {counts["read"]:,}.{skipped}</p>')
 
 
 def _campaign_section(events: list[dict], campaign: CampaignConfig, geography: Geography, today: date) -> str:

@@ -31,19 +31,28 @@ def table_from_rows(rows: list[list[str]], *, origin: str) -> SheetTable:
     """Split raw rows into a :class:`SheetTable`, checking what every source must.
 
     Trailing empty rows are dropped and short rows padded, as the Sheets API
-    trims them. An empty sheet is an error; a header row with no responses is a
-    new form's sheet on launch day, which publishes an empty map (the safety
-    guard still refuses it after a map had activities).
+    trims them. Blank rows between responses (every cell blank or spaces) are
+    skipped and counted, the others keeping their sheet row numbers. A value in
+    a column with no header is ignored with a warning naming its cell, as a
+    stray note in the sheet should not stop the map. An empty sheet is an
+    error; a header row with no responses is a new form's sheet on launch day,
+    which publishes an empty map (the safety guard still refuses it after a map
+    had activities).
     """
     while rows and not any(cell.strip() for cell in rows[-1]):
         rows.pop()
     if not rows:
         raise SourceError(f"{origin}: the sheet is empty (no header row)")
     headers = [cell.strip() for cell in rows[0]]
-    if not any(headers):
+    while headers and not headers[-1]:  # a CSV header row may end in empty cells
+        headers.pop()
+    if not headers:
         raise SourceError(f"{origin}: the first row is blank; expected the form's question headers")
     data = rows[1:]
     width = len(headers)
+    unnamed = [column for column, header in enumerate(headers) if not header]
+    stray: dict[int, list[int]] = {}  # column → the sheet rows with a value there, under no header
+    blank: list[int] = []
     for offset, row in enumerate(data):
         # max(map(len, …)) looks at every cell in C: a 10-million-cell sheet is checked in a blink.
         if row and max(map(len, row)) > MAX_CELL_CHARS:
@@ -55,11 +64,44 @@ def table_from_rows(rows: list[list[str]], *, origin: str) -> SheetTable:
         if len(row) < width:
             row.extend([""] * (width - len(row)))
         elif len(row) > width:
-            if any(cell.strip() for cell in row[width:]):
-                raise SourceError(f"{origin}: row {offset + 2} has values in columns with no header")
-            data[offset] = row[:width]
+            for column in range(width, len(row)):
+                if row[column].strip():
+                    stray.setdefault(column, []).append(offset + 2)
+            row = data[offset] = row[:width]
+        for column in unnamed:
+            if row[column].strip():
+                stray.setdefault(column, []).append(offset + 2)
+        # Most rows start with a timestamp: one look at the first cell settles them.
+        if not row[0].strip() and not "".join(
+                row if not unnamed else [cell for cell, header in zip(row, headers) if header]).strip():
+            blank.append(offset)
+    row_numbers = None
+    if blank:
+        skipped = set(blank)
+        row_numbers = [offset + 2 for offset in range(len(data)) if offset not in skipped]
+        data = [row for offset, row in enumerate(data) if offset not in skipped]
     share_repeated_cells(data, width)
-    return SheetTable(headers=headers, rows=data, origin=origin)
+    warnings = tuple(_stray_warning(column, rows) for column, rows in sorted(stray.items()))
+    return SheetTable(headers=headers, rows=data, origin=origin, blank_rows=len(blank), row_numbers=row_numbers,
+                      warnings=warnings)
+
+
+def _stray_warning(column: int, rows: list[int]) -> str:
+    letter = column_letter(column)
+    if len(rows) == 1:
+        return f"cell {letter}{rows[0]} has a value in a column with no header; ignored"
+    return (f"cell {letter}{rows[0]} and {len(rows) - 1} more in column {letter} have values in a column "
+            "with no header; ignored")
+
+
+def column_letter(column: int) -> str:
+    """A 0-based column index as the sheet names it: 0 → A, 25 → Z, 26 → AA."""
+    letters = ""
+    column += 1
+    while column:
+        column, remainder = divmod(column - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
 
 
 def share_repeated_cells(rows: list[list[str]], width: int, *, sample: int = 1000) -> None:

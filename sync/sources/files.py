@@ -1,7 +1,18 @@
-"""Sources for exports of the sheet: a CSV or XLSX file on disk, or a sheet published as CSV."""
+"""Sources for exports of the sheet: a CSV or XLSX file on disk, or a sheet published as CSV.
+
+What Excel writes besides a UTF-8 CSV is read or named: "Unicode text" (UTF-16
+with a byte-order mark, tab-separated) is read as it is; a CSV saved with ";"
+between cells (Excel in much of Europe and Latin America) or tabs is read with
+that delimiter, the one that splits the header row into the most cells. A file
+in another encoding (Excel's plain "CSV (Comma delimited)" on Windows writes
+Windows-1252) is refused with the line and byte and the way to save it as UTF-8,
+rather than guessed at: a wrong guess would put garbled names on the public map,
+while the refusal keeps the last good map and takes staff one "Save As" to fix.
+"""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from pathlib import Path
@@ -17,16 +28,53 @@ from sync.sources.base import MAX_CELL_CHARS, Source, table_from_rows
 csv.field_size_limit(max(csv.field_size_limit(), MAX_CELL_CHARS * 4))
 
 
+#: Delimiters a spreadsheet's CSV export may use, the usual one first (it wins a tie).
+DELIMITERS = (",", ";", "\t")
+SAVE_AS_UTF8 = ("in Excel, use Save As › \"CSV UTF-8 (Comma delimited)\"; "
+                "in Google Sheets, File › Download › Comma-separated values")
+
+
 def parse_csv_text(text: str, *, origin: str) -> SheetTable:
     """Parse CSV text (a Sheets export) into a table, every cell kept as text."""
     text = text.removeprefix("\ufeff")
     if "\x00" in text[:4096]:
         raise SourceError(f"{origin}: not a CSV file (it contains binary data)")
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+        rows = list(csv.reader(io.StringIO(text, newline=""), strict=True, delimiter=sniff_delimiter(text)))
     except csv.Error as exc:
         raise SourceError(f"{origin}: not a valid CSV file: {exc}") from None
     return table_from_rows(rows, origin=origin)
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter of :data:`DELIMITERS` that splits the first row into the most cells."""
+    def cells(delimiter: str) -> int:
+        try:
+            return len(next(csv.reader(io.StringIO(text[:65536], newline=""), delimiter=delimiter), []))
+        except csv.Error:
+            return 0
+    return max(DELIMITERS, key=cells)  # max keeps the first of equals: "," unless another splits more
+
+
+def decode_csv_bytes(data: bytes, *, origin: str) -> str:
+    """The text of a CSV file: UTF-8, or UTF-16 with a byte-order mark; else a message saying what to do."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise SourceError(f"{origin}: not a readable UTF-16 file, though it starts like one; "
+                              f"save it again: {SAVE_AS_UTF8}") from None
+    if b"\x00" in data[:4096]:
+        raise SourceError(f"{origin}: not a CSV file (it contains binary data); export the sheet as CSV or XLSX")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        byte = data[exc.start]
+        seen = bytes([byte]).decode("cp1252", errors="replace")
+        raise SourceError(
+            f"{origin}: not UTF-8: line {line} has byte 0x{byte:02X} ({seen!r} in Windows-1252), so the file "
+            f"was saved in another encoding; {SAVE_AS_UTF8}") from None
 
 
 class FileSource(Source):
@@ -50,13 +98,7 @@ class FileSource(Source):
             raise SourceError(f"{self.path}: cannot read: {exc.strerror}") from None
         if self.path.suffix.lower() in (".xlsx", ".xlsm") or data[:4] == b"PK\x03\x04":
             return self._read_xlsx(data)
-        if b"\x00" in data[:4096]:
-            raise SourceError(f"{self.path}: not a CSV file (it contains binary data); export the sheet as CSV or XLSX")
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            raise SourceError(f"{self.path}: not a CSV file in UTF-8; export the sheet as CSV or XLSX") from None
-        return parse_csv_text(text, origin=str(self.path))
+        return parse_csv_text(decode_csv_bytes(data, origin=str(self.path)), origin=str(self.path))
 
     def _read_xlsx(self, data: bytes) -> SheetTable:
         import openpyxl
@@ -76,15 +118,20 @@ class FileSource(Source):
 
 
 def _xlsx_text(value) -> str:
-    """Render an XLSX cell as the text the sheet showed, as far as it can be known."""
-    from datetime import datetime, time
+    """Render an XLSX cell as text, as far as possible as the sheet showed it.
+
+    A date cell holds a date, not text in the sheet's locale: it is written ISO
+    (``2026-12-05``, ``2026-11-24 14:03:27``), which normalize reads the same
+    whatever ``campaign.date_order`` says.
+    """
+    from datetime import date, datetime, time
 
     if value is None:
         return ""
     if isinstance(value, datetime):
-        if value.time() == time(0):
-            return f"{value.month}/{value.day}/{value.year}"
-        return f"{value.month}/{value.day}/{value.year} {value:%H:%M:%S}"
+        return value.date().isoformat() if value.time() == time(0) else f"{value:%Y-%m-%d %H:%M:%S}"
+    if isinstance(value, date):
+        return value.isoformat()
     if isinstance(value, time):
         return value.strftime("%I:%M:%S %p").lstrip("0")
     if isinstance(value, float) and value.is_integer():

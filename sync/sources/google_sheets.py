@@ -44,6 +44,9 @@ DEFAULT_ENDPOINT = "https://sheets.googleapis.com"
 READ_ONLY_SCOPE = "https://www.googleapis.com/auth/spreadsheets.readonly"
 READ_WRITE_SCOPE = "https://www.googleapis.com/auth/spreadsheets"
 KEY_FIELDS = ("client_email", "private_key", "token_uri")
+#: The other ``type`` values of Google credential files: a message may name these.
+_OTHER_CREDENTIALS = {"authorized_user", "external_account", "external_account_authorized_user",
+                      "impersonated_service_account", "gdch_service_account"}
 #: ``errors[].domain``/``reason`` and ``details[].reason`` values that make a 403 a rate limit.
 RATE_LIMIT_REASONS = {"usageLimits", "rateLimitExceeded", "userRateLimitExceeded", "RATE_LIMIT_EXCEEDED"}
 #: Columns of the status worksheet; :meth:`GoogleSheetsSource.write_status` takes rows in this order.
@@ -61,22 +64,35 @@ def key_file_path(configured: Path | None) -> Path:
 
 
 def load_credentials(path: Path, *, scopes: list[str]) -> service_account.Credentials:
-    """Read a service-account key file, naming the field that is wrong; never echo the key."""
+    """Read a service-account key file, naming the field that is wrong.
+
+    Messages name the file and the field, never a field's value: whatever is in a
+    key file may be key material, and messages reach stderr, cron mail and ``history``.
+    """
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise SourceError(f"{path}: service-account key file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SourceError(f"{path}: cannot read the service-account key file: {getattr(exc, 'strerror', None) or exc}") from None
+    except UnicodeDecodeError:
+        raise SourceError(f"{path}: not a JSON key file (not UTF-8 text); "
+                          "download the service account's key again as JSON") from None
+    except OSError as exc:
+        raise SourceError(f"{path}: cannot read the service-account key file: {exc.strerror}") from None
     try:
         info = json.loads(text)
     except ValueError as exc:
         raise SourceError(f"{path}: not a JSON key file (line {exc.lineno}, column {exc.colno}); "
                           "download the service account's key again as JSON") from None
-    if not isinstance(info, dict) or info.get("type") != "service_account":
-        kind = info.get("type") if isinstance(info, dict) else None
-        raise SourceError(f"{path}: field 'type' is {kind!r}, not 'service_account'; "
-                          "this is not a service-account key (see docs/google-sheets.md)")
+    if not isinstance(info, dict):
+        raise SourceError(f"{path}: not a service-account key file (the JSON is not an object); "
+                          "download the service account's key again as JSON")
+    kind = info.get("type")
+    if kind != "service_account":
+        # Google's own credential types are safe to name; anything else is never echoed.
+        problem = ("missing" if kind is None else f"{kind!r}, not 'service_account'" if kind in _OTHER_CREDENTIALS
+                   else "not 'service_account'")
+        raise SourceError(f"{path}: field 'type' is {problem}; this is not a service-account key "
+                          "(see docs/google-sheets.md)")
     missing = [name for name in KEY_FIELDS if not isinstance(info.get(name), str) or not info[name].strip()]
     if missing:
         raise SourceError(f"{path}: field(s) {', '.join(map(repr, missing))} missing or empty in the service-account key")
@@ -88,6 +104,9 @@ def load_credentials(path: Path, *, scopes: list[str]) -> service_account.Creden
         return service_account.Credentials.from_service_account_info(info, scopes=scopes)
     except ValueError:
         raise SourceError(f"{path}: field 'private_key' is not a valid PEM private key; create a new key") from None
+    except Exception as exc:  # google-auth reads other fields too (private_key_id, universe_domain…)
+        raise SourceError(f"{path}: google-auth could not read the service-account key "
+                          f"({type(exc).__name__}); create a new key") from None
 
 
 def spreadsheet_key(text: str) -> str:
