@@ -67,7 +67,17 @@ def duplicate_key(r: Response) -> tuple | None:
 
 
 def mark_superseded(responses: list[Response]) -> None:
-    """Hold every repeat submission but the latest (by timestamp, then sheet row)."""
+    """Publish only the latest *publishable* submission of each repeated activity.
+
+    A host who sends an activity again usually corrects it, so the later
+    submission wins, but only while it can itself be published: when the fix
+    attempt is rejected (or held awaiting approval, or for a pending look-up),
+    the earlier one stays on the map and the later one keeps its own reasons,
+    plus a warning naming the published row. Staff see every submission in
+    ``responses.csv``. One exception: a later submission that answers No to the
+    public map withdraws the consent of the earlier ones, which are held.
+    Called once every reason is in, the locator's included.
+    """
     floor = datetime.min.replace(tzinfo=None)
 
     def order(r: Response):
@@ -81,11 +91,24 @@ def mark_superseded(responses: list[Response]) -> None:
     for group in groups.values():
         if len(group) < 2:
             continue
-        winner = max(group, key=order)
-        for r in group:
-            if r is not winner:
-                r.add(Reason("superseded", f"superseded by a later submission in row {winner.row_number}",
-                             "held", None))
+        group.sort(key=order)
+        publishable = [n for n, r in enumerate(group) if not r.blocking_reasons]
+        if not publishable:
+            continue  # each keeps its own reasons
+        winner_at = publishable[-1]
+        winner, earlier, later = group[winner_at], group[:winner_at], group[winner_at + 1:]
+        answered = [r for r in later if r.public_consent is not None]
+        if answered and answered[-1].public_consent is False:
+            withdrawn_by = answered[-1]
+            for r in (*earlier, winner):
+                r.add(Reason("consent_withdrawn", f"a later submission in row {withdrawn_by.row_number} "
+                             "answered No to the public map", "held", "public_consent"))
+            continue
+        for r in earlier:
+            r.add(Reason("superseded", f"superseded by a later submission in row {winner.row_number}", "held", None))
+        for r in later:
+            r.add(Reason("earlier_published", f"the earlier submission in row {winner.row_number} stays published "
+                         "while this one is not publishable", "warning", None))
 
 
 def validate_responses(responses: list[Response], config: Config) -> None:

@@ -1,3 +1,5 @@
+import csv
+
 import pytest
 
 from sync.config import load_config
@@ -92,3 +94,74 @@ def test_moderation(approved, status, code):
     validate_responses([r], config)
     assert r.decide_status() is status
     assert codes(r) == ({code} if code else set())
+
+
+# --- repeats: the latest publishable submission wins ------------------------------------------
+
+FIRST = {"Timestamp": "11/20/2026 10:00:00"}
+LATER = {"Timestamp": "11/21/2026 09:00:00"}
+
+
+def test_a_rejected_fix_attempt_leaves_the_earlier_submission_published():
+    earlier, later = decide([response(**FIRST), response(**LATER, **{"Link to join or register": "javascript:x"})])
+    assert earlier.status is Status.PUBLISHED and earlier.reasons == []
+    assert later.status is Status.REJECTED and codes(later) == {"link_not_http"}
+    assert [(x.code, x.severity, x.message) for x in later.warnings] == [
+        ("earlier_published", "warning", "the earlier submission in row 2 stays published while this one is not publishable")]
+
+
+def test_the_latest_publishable_of_three_wins_and_a_later_rejected_one_does_not():
+    first, second, third = decide([
+        response(**FIRST), response(**{"Timestamp": "11/20/2026 12:00:00", "Describe your activity": "Fixed."}),
+        response(**LATER, **{"Start time": "whenever"}),
+    ])
+    assert (first.status, codes(first)) == (Status.HELD, {"superseded"})
+    assert first.reasons[0].message == "superseded by a later submission in row 3"
+    assert second.status is Status.PUBLISHED
+    assert (third.status, codes(third)) == (Status.REJECTED, {"start_time_invalid"})
+    assert "row 3 stays published" in third.warnings[0].message
+
+
+def test_a_later_submission_awaiting_approval_does_not_take_the_earlier_off_the_map():
+    config = load_config(DEFAULT_CONFIG)
+    config = config.model_copy(update={"campaign": config.campaign.model_copy(update={"moderation": True})})
+    rows = [[*(response(**FIRST)[h] for h in HEADERS), "Yes"], [*(response(**LATER)[h] for h in HEADERS), ""]]
+    responses = Normalizer(config).table(SheetTable(headers=HEADERS + ["Approved"], rows=rows, origin="t"))
+    validate_responses(responses, config)
+    earlier, later = (r.decide_status() for r in responses)
+    assert (earlier, later) == (Status.PUBLISHED, Status.HELD)
+    assert codes(responses[1]) == {"awaiting_approval"}
+
+
+def test_a_later_no_to_the_public_map_withdraws_the_earlier_consent():
+    earlier, later = decide([response(**FIRST),
+                             response(**LATER, **{"May we show this activity on the public healing map?": "No"})])
+    assert (earlier.status, codes(earlier)) == (Status.HELD, {"consent_withdrawn"})
+    assert earlier.reasons[0].message == "a later submission in row 3 answered No to the public map"
+    assert (later.status, codes(later)) == (Status.HELD, {"no_consent"})
+
+
+def test_when_no_submission_is_publishable_each_keeps_its_own_reasons():
+    earlier, later = decide([response(**FIRST, **{"Start time": "soon"}),
+                             response(**LATER, **{"Link to join or register": "javascript:x"})])
+    assert (codes(earlier), codes(later)) == ({"start_time_invalid"}, {"link_not_http"})
+    assert earlier.warnings == later.warnings == []
+
+
+def test_staff_see_both_submissions_and_the_map_shows_the_earlier(tmp_path):
+    from tests.helpers import NOW, run_cli, write_responses
+
+    fix = {"Describe your activity": "Now with music.", "Link to join or register": "zoom meeting 123"}
+    config = write_responses(tmp_path, [response(**FIRST), response(**LATER, **fix)])
+    done = run_cli("sync", "--config", str(config), "--now", NOW)
+    assert done.returncode == 0, done.stderr
+    assert "1 published, 0 held, 1 rejected" in done.stdout
+
+    def rows(path):
+        with open(path, newline="", encoding="utf-8-sig") as fh:
+            return list(csv.DictReader(fh))
+
+    staff = rows(tmp_path / "output" / "staff" / "responses.csv")
+    assert sorted((row["row_number"], row["status"]) for row in staff) == [("2", "published"), ("3", "rejected")]
+    (event,) = rows(tmp_path / "output" / "public" / "events.csv")
+    assert event["description"] == "We gather to listen."
