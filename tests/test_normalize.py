@@ -26,6 +26,8 @@ def normalize_one(normalizer, **cells):
     ("6:30:00 PM", time(18, 30)), ("6:30 pm", time(18, 30)), ("6pm", time(18)), ("12:00:00 AM", time(0)),
     ("12:15 PM", time(12, 15)), ("18:30", time(18, 30)), ("18:30:00", time(18, 30)),
     ("6", None), ("25:00", None), ("13:00 PM", None), ("evening", None), ("", None),
+    # Sheets and Excel may write a no-break or narrow no-break space before AM/PM.
+    ("6:30\u202fPM", time(18, 30)), ("6:30\xa0pm", time(18, 30)),
 ])
 def test_parse_time(text, expected):
     assert parse_time(text) == expected
