@@ -55,6 +55,10 @@ class ContactScrubber:
     def scrub(self, r: Response, *, name: str, phone: str) -> None:
         """Clean ``r``'s public fields, given the host's name and phone as typed; warn per field changed."""
         own = _Own(name, phone)
+        everything = "\n".join([getattr(r, attribute) for attribute in PUBLIC_TEXT])
+        # Most responses hold no contact at all: one look at all their public text settles them.
+        if "@" not in everything and not _SEVEN_DIGITS.search(everything) and not own.may_name(everything):
+            return
         for attribute, (field, label) in PUBLIC_TEXT.items():
             text = getattr(r, attribute)
             if not text:
@@ -91,20 +95,27 @@ class _Own:
         words = name.split()
         distinctive = len(words) > 1 or (len(words) == 1 and len(_LETTERS.findall(words[0])) >= 4)
         self._name_words = words if distinctive else []
-        self._phone_digits = _national_digits(phone)
+        self._phone_text = phone
         self._name: re.Pattern | None = None
         self._phone: re.Pattern | None = None
 
+    def may_name(self, text: str) -> bool:
+        """Whether ``text`` may hold the host's name: its last word is in it, in any case."""
+        return bool(self._name_words) and self._name_words[-1].casefold() in text.casefold()
+
     def spans(self, text: str, *, digits: bool) -> list[tuple[int, int]]:
         found = []
-        if self._name_words and self._name_words[-1].casefold() in text.casefold():
+        if self.may_name(text):
             if self._name is None:
                 self._name = re.compile(r"(?<!\w)" + r"\s+".join(map(re.escape, self._name_words)) + r"(?!\w)",
                                         re.IGNORECASE)
             found += [m.span() for m in self._name.finditer(text)]
-        if digits and self._phone_digits:
-            if self._phone is None:
-                self._phone = _phone_pattern(self._phone_digits)
+        if digits and self._phone is None and self._phone_text:
+            own_digits = _national_digits(self._phone_text)
+            self._phone_text = ""  # worked out once, whatever it gave
+            if own_digits:
+                self._phone = _phone_pattern(own_digits)
+        if digits and self._phone is not None:
             found += [m.span() for m in self._phone.finditer(text)]
         return found
 
