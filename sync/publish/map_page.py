@@ -2,7 +2,7 @@
 
 Folium draws the base map, the tiles and the community-area outlines. The activities go into the
 page once, as compact columnar JSON; the browser builds everything else from it
-(``templates/map_page.js``): the list, the clustered markers (one per place), the coverage
+(``templates/map_*.js``, see :data:`SCRIPT_FILES`): the list, the clustered markers (one per place), the coverage
 shading, the filters and the live count. Only the CDN assets and the tiles come from elsewhere.
 
 The page's notion of "now" (upcoming, this week, past) is ``generated_at``, the time of the sync,
@@ -59,6 +59,10 @@ _PRECISIONS = ("community_area", "zip", "address", "intersection", "citywide", "
 #: Where the activities' JSON goes; no text of the page can contain it (NUL is never written).
 _DATA_SLOT = "\x00activities\x00"
 _SCRIPT_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+#: The page script's files (Leaflet's src/map, src/layer, src/control split), joined in this order
+#: into one strict-mode function scope: each reads the names the earlier ones define.
+SCRIPT_FILES = ("map_data.js", "map_i18n.js", "map_list.js", "map_layers.js", "map_popups.js",
+                "map_controls.js", "map_main.js")
 
 
 def render_map_page(events: list[dict], *, areas: dict, config: Config, generated_at: datetime,
@@ -208,11 +212,20 @@ def _page(*, areas: dict, config: Config, generated_at: datetime, text: dict, em
         "generated_text": _format_generated(generated_at.astimezone(config.campaign.tz)),
         "other_language": config.map.languages[1] if len(config.map.languages) > 1 else "",
         "css_text": (TEMPLATES / "map_page.css").read_text(encoding="utf-8"),
-        "js_text": (TEMPLATES / "map_page.js").read_text(encoding="utf-8"),
+        "js_text": page_script(),
         "data_json": _DATA_SLOT,
     })
     page.add_child(m)
     return page.render()
+
+
+def page_script() -> str:
+    """The page's script: :data:`SCRIPT_FILES` joined inside one strict-mode function."""
+    parts = [(TEMPLATES / name).read_text(encoding="utf-8") for name in SCRIPT_FILES]
+    text = '(function () {\n"use strict";\n\n' + "\n".join(parts) + "}());"
+    if "</" in text or "<!--" in text:  # inlined in a <script>: either would end or confuse it
+        raise ValueError(f"{', '.join(SCRIPT_FILES)}: script must not contain '</' or '<!--'")
+    return text
 
 
 def _outline(feature: dict) -> dict:

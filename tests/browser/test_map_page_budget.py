@@ -43,9 +43,9 @@ def test_contact_fields_never_reach_the_page():
 
 
 def test_inlined_script_and_styles_cannot_end_their_elements():
-    from sync.publish.map_page import TEMPLATES
+    from sync.publish.map_page import SCRIPT_FILES, TEMPLATES
 
-    for name in ("map_page.js", "map_page.css"):
+    for name in (*SCRIPT_FILES, "map_page.css"):
         text = (TEMPLATES / name).read_text(encoding="utf-8").lower()
         assert "</script" not in text and "</style" not in text and "<!--" not in text, name
 
