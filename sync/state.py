@@ -65,7 +65,7 @@ DROP TABLE IF EXISTS fingerprints;
 """
 
 #: Bump when the stored decision layout or any stage's decisions change, to drop old fingerprints.
-STATE_VERSION = 4  # 4: contact details removed from public text (sync.contacts)
+STATE_VERSION = 5  # 4: contact details removed from public text (sync.contacts); 5: held messages from sync.reasons
 
 
 #: Bumped when the locator's matching rules change, so stored decisions are made again.

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from sync.config import Config
 from sync.normalize import FIELD_LABELS, required_present
+from sync.reasons import staff_title
 from sync.records import Reason, Response
 
 #: Which raw cells count as "answered" for each required field.
@@ -49,13 +50,13 @@ def validate_response(r: Response, config: Config) -> None:
                      f"{rules.max_description_length:,}", "warning", "description"))
         r.description = r.description[: rules.max_description_length - 1].rstrip() + "…"
     if r.public_consent is False:
-        r.add(Reason("no_consent", "the host did not consent to the public map", "held", "public_consent"))
+        r.add(Reason("no_consent", staff_title("no_consent"), "held", "public_consent"))
     elif r.public_consent is None:
-        r.add(Reason("consent_unanswered", "consent to the public map not given", "held", "public_consent"))
-    if campaign.moderation and r.approved is not True:
-        reason = ("not_approved", "not approved by staff") if r.approved is False else (
-            "awaiting_approval", "awaiting approval")
-        r.add(Reason(*reason, "held", "approved"))
+        r.add(Reason("consent_unanswered", staff_title("consent_unanswered"), "held", "public_consent"))
+    if campaign.moderation and r.approved is False:
+        r.add(Reason("not_approved", staff_title("not_approved"), "held", "approved"))
+    elif campaign.moderation and r.approved is not True:
+        r.add(Reason("awaiting_approval", staff_title("awaiting_approval"), "held", "approved"))
 
 
 def duplicate_key(r: Response) -> tuple | None:

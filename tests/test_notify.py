@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sync.config import CANONICAL_FIELDS, Config, load_config
+from sync.config import Config, load_config
 from sync.errors import ConfigError
 from sync.notify import HostAnswers, language_of, message_id, plan
 from sync.notify.compose import Composer, when_text
@@ -21,7 +21,7 @@ from sync.notify.outbox import Outbox
 from sync.notify.prefill import prefill_url
 from sync.notify.transport import RateLimiter
 from sync.publish import event_id
-from sync.reasons import CATALOGUE, describe, lookup
+from sync.reasons import describe, lookup
 from sync.records import Location, Precision, Reason, Response
 from tests.helpers import ROOT, write_config
 
@@ -76,25 +76,7 @@ def parsed(eml: bytes):
 # --- the reason catalogue ---------------------------------------------------------------------
 
 
-def emitted_codes() -> set[str]:
-    """Every literal reason code in the package's source, plus the ones built from field names."""
-    codes = set()
-    for path in (ROOT / "sync").rglob("*.py"):
-        text = path.read_text(encoding="utf-8")
-        codes |= set(re.findall(r'Reason\(\s*"([a-z_]+)"', text))
-        codes |= set(re.findall(r'^\s+code = "([a-z_]+)"', text, re.MULTILINE))
-    codes |= {"start_time_invalid", "end_time_invalid", "public_consent_unclear", "approved_unclear"}
-    return codes | {f"missing_{field}" for field in CANONICAL_FIELDS}
-
-
-def test_the_catalogue_names_every_code_the_sync_emits_in_both_languages():
-    codes = emitted_codes()
-    assert {"link_not_http", "outside_city", "location_pending", "no_consent", "superseded"} <= codes
-    assert codes <= set(CATALOGUE), sorted(codes - set(CATALOGUE))
-    for entry in CATALOGUE.values():
-        assert entry.severity in ("rejected", "held", "warning")
-        assert all(entry.title[lang] and entry.host_action[lang] for lang in ("en", "es")), entry.code
-        assert entry.staff_action and entry.title["en"] != entry.title["es"]
+# (every emitted code is in the catalogue: tests/test_reasons.py)
 
 
 def test_an_unknown_code_falls_back_to_its_own_message():

@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import islice
 
+from sync.reasons import staff_action, staff_title
 from sync.records import Response, Status
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -26,15 +27,15 @@ PUBLIC_COLUMNS = (
 )
 
 STAFF_COLUMNS = (
-    "row_number", "status", "reasons", "warnings", "submitted_at", "contact_name", "contact_email",
+    "row_number", "status", "reason_codes", "reason_titles", "reasons", "warning_codes", "warnings", "submitted_at", "contact_name", "contact_email",
     "contact_phone", "organization", "title", "type", "type_detail", "date", "starts_at", "ends_at",
     "location_text", "zip", "link", "languages", "public_consent", "approved", "community_area",
     "community_area_name", "side", "venue", "precision", "lat", "lon", "matched", "description",
 )
 
 REJECTED_COLUMNS = (
-    "row_number", "submitted_at", "title", "contact_name", "contact_email", "reason_codes", "reasons",
-    "location_text", "link",
+    "row_number", "submitted_at", "title", "contact_name", "contact_email", "reason_codes", "reason_titles",
+    "reasons", "staff_actions", "location_text", "link",
 )
 
 
@@ -131,13 +132,11 @@ def staff_row(r: Response) -> dict:
 def staff_values(r: Response) -> list:
     """:func:`staff_row` as values in :data:`STAFF_COLUMNS` order (no dict per response)."""
     loc = r.location
-    reasons = r.reasons
     raw = r.raw
     return [
         r.row_number,
         r.status.value if r.status else "",
-        "; ".join([x.message for x in reasons if x.severity != "warning"]) if reasons else "",
-        "; ".join([x.message for x in reasons if x.severity == "warning"]) if reasons else "",
+        *(_reason_cells(r.reasons) if r.reasons else _NO_REASONS),
         r.submitted_at.isoformat() if r.submitted_at is not None else raw.get("submitted_at", ""),
         r.contact_name,
         r.contact_email,
@@ -162,6 +161,16 @@ def staff_values(r: Response) -> list:
 
 
 _YES_NO = {None: "", True: "yes", False: "no"}
+_NO_REASONS = ("", "", "", "", "")
+
+
+def _reason_cells(reasons) -> tuple[str, str, str, str, str]:
+    """reason_codes, reason_titles (from the catalogue), reasons (what was typed), warning_codes, warnings."""
+    blocking = [x for x in reasons if x.severity != "warning"]
+    warnings = [x for x in reasons if x.severity == "warning"]
+    return (" ".join(x.code for x in blocking), "; ".join(staff_title(x.code) for x in blocking),
+            "; ".join(x.message for x in blocking), " ".join(x.code for x in warnings),
+            "; ".join(x.message for x in warnings))
 _NO_PLACE = (None, "", "", "", "", None, None, "")
 
 
@@ -179,14 +188,16 @@ def rejected_values(r: Response) -> list:
         r.contact_name,
         r.contact_email,
         " ".join(x.code for x in blocking),
+        "; ".join(staff_title(x.code) for x in blocking),
         "; ".join(x.message for x in blocking),
+        " ".join(dict.fromkeys(staff_action(x.code) for x in blocking)),
         r.location_text,
         r.raw.get("link", ""),
     ]
 
 
 def reason_summary(responses: list[Response], status: Status) -> dict[str, dict]:
-    """Reason code → how many responses it put in ``status``, with one example message."""
+    """Reason code → how many responses it put in ``status``, an example message, its title and staff action."""
     counts: Counter = Counter()
     examples: dict[str, str] = {}
     for r in responses:
@@ -195,4 +206,5 @@ def reason_summary(responses: list[Response], status: Status) -> dict[str, dict]
             for reason in decisive:
                 examples.setdefault(reason.code, reason.message)
             counts.update({x.code for x in decisive})
-    return {code: {"count": n, "example": examples[code]} for code, n in counts.most_common()}
+    return {code: {"count": n, "example": examples[code], "title": staff_title(code), "action": staff_action(code)}
+            for code, n in counts.most_common()}
