@@ -4,10 +4,10 @@ import csv
 import io
 import re
 from datetime import date, datetime
-from html import escape
 from pathlib import Path
 
 import pytest
+from markupsafe import escape  # as the templates escape: &#39; and &#34; for quotes
 
 from sync.config import Config
 from sync.locate.geography import load_geography
@@ -131,7 +131,7 @@ def test_sheet_values_are_escaped(page, config, geography, events, responses):
         assert "<script" not in html and "<We>" not in html
         assert "Together &lt;We&gt; Heal" in html
     assert escape(HOSTILE) in page
-    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; ${7*7} it&#x27;s &quot;quoted&quot;" in page
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; ${7*7} it&#39;s &#34;quoted&#34;" in page
 
 
 def test_same_sheet_same_page(responses, events, config, geography, page):

@@ -3,7 +3,8 @@
 The staff page draws its charts from the same :func:`campaign_numbers`, so the
 dashboard staff watch for ten weeks and the sheet shown at the summit never
 disagree. Everything here counts published activities only, by the
-activity's date (not the day it was submitted).
+activity's date (not the day it was submitted). The summary's markup is
+``templates/summary_page.html`` (styles: ``summary_page.css``, ``charts.css``).
 """
 
 from __future__ import annotations
@@ -11,14 +12,14 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from html import escape
 from zoneinfo import ZoneInfo
 
 from sync.config import CampaignConfig, Config
 from sync.locate.geography import Geography
 from sync.locate.placedata import SIDES
-from sync.publish.charts import CSS, Column, area_map, bar_chart, column_chart, percentage, plural
+from sync.publish.charts import Column, area_map, bar_chart, column_chart
 from sync.publish.exports import csv_bytes
+from sync.publish.templating import long_day, render
 
 SUMMIT_COLUMNS = (
     "community_area", "community_area_name", "activities", "first_date", "last_date", "types", "languages",
@@ -156,10 +157,6 @@ def local_time(iso: str, tz: ZoneInfo) -> datetime:
     return datetime.fromisoformat(iso).astimezone(tz)
 
 
-def long_day(d: date) -> str:
-    return f"{d:%a} {d.day} {d:%b %Y}"
-
-
 def week_columns(weeks: list[Week], today: date) -> list[Column]:
     """The weeks as chart columns; weeks after ``today`` are scheduled activities, drawn lighter."""
     def tense(week: Week) -> str:
@@ -177,22 +174,6 @@ def weeks_note(campaign: CampaignConfig) -> str:
             f"and every week runs seven days from that weekday.")
 
 
-_SUMMARY_CSS = """
-*{box-sizing:border-box}body{font:10pt/1.35 system-ui,sans-serif;color:#1d1d1f;margin:0 auto;max-width:190mm;
-padding:8mm 0}h1{font-size:17pt;margin:0}h2{font-size:10.5pt;margin:0 0 1mm}.lede{margin:0 0 3mm;color:#5b5b66}
-.figures{display:grid;grid-template-columns:repeat(4,1fr);gap:3mm;margin:0 0 3mm;padding:0;list-style:none}
-.figures li{border:1px solid #d5d8e0;border-radius:2mm;padding:1.5mm 3mm}.figures strong{display:block;font-size:18pt;
-line-height:1.15}.figures span{color:#5b5b66;font-size:8.5pt}section{break-inside:avoid;margin-bottom:3mm}
-.cols{display:grid;grid-template-columns:1fr 1fr;gap:6mm}.names{margin:0;padding:0;list-style:none;font-size:8.5pt}
-.names li{display:inline;white-space:nowrap}.names li:not(:last-child)::after{content:" ·";color:#8a8a94}
-.note{color:#5b5b66;font-size:8pt;margin:.5mm 0 0}.print-hint{background:#f4f6fa;padding:2mm 3mm;border-radius:2mm}
-table{border-collapse:collapse}th,td{padding:.5mm 2mm;border-bottom:1px solid #e4e7ee;text-align:left}
-@page{size:auto;margin:10mm}
-@media print{body{padding:0;max-width:none}details,.print-hint{display:none}
-*{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
-"""
-
-
 #: Bar charts sized for half of a printed page.
 _SMALL = {"width": 340, "row_height": 16}
 
@@ -202,48 +183,20 @@ def render_summary_page(report: dict, events: list[dict], config: Config, geogra
     campaign = config.campaign
     numbers = campaign_numbers(events, campaign, geography)
     as_of = local_time(report["generated_at"], campaign.tz)
-    total_areas, missing = len(geography.areas), numbers.not_reached
-    top = [item for item in numbers.ranked[:10] if item[1]]
-    names = " ".join(f"<li>{escape(name)}</li>" for name in missing)  # spaces: where lines may break
-    languages = sum(1 for language, _ in numbers.languages if language != NOT_STATED)
-    activities = "activity" if numbers.activities == 1 else "activities"
     by_side = sum(numbers.per_side.values())
-    citywide = ", ".join(part for part in (f"{numbers.citywide:,} citywide" if numbers.citywide else "",
-                                          f"{by_side:,} by side of the city" if by_side else "") if part)
-    citywide = f" ({citywide})" if citywide else ""
-    title = escape(campaign.title)
-    return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>{title} — campaign summary</title><style>{CSS}{_SUMMARY_CSS}</style></head>
-<body><main>
-<p class="print-hint">This page is made to be printed on one sheet (A4 or Letter): use your browser’s Print.</p>
-<h1>{title} — the campaign in numbers</h1>
-<p class="lede">{long_day(campaign.starts)} to {long_day(campaign.ends)} · figures as of
-<time datetime="{escape(report['generated_at'])}">{long_day(as_of)}, {as_of:%H:%M}</time></p>
-<ul class="figures">
-<li><strong>{numbers.activities:,}</strong><span>{activities}{citywide}</span></li>
-<li><strong>{numbers.reached} / {total_areas}</strong><span>areas reached
-({percentage(numbers.reached, total_areas)})</span></li>
-<li><strong>{numbers.organizations:,}</strong><span>organizations hosting</span></li>
-<li><strong>{languages}</strong><span>languages spoken</span></li>
-</ul>
-<section><h2>Activities per week</h2>
-{column_chart("weeks", "Activities per week of the campaign", week_columns(numbers.weeks, as_of.date()),
-              headers=("Week", "Dates", "Activities"), width=720, height=115)}
-<p class="note">{escape(weeks_note(campaign))}</p></section>
-<div class="cols">
-<section><h2>Where</h2>
-{area_map("map", "Activities per community area", numbers.per_area, geography, width=280)}</section>
-<div><section><h2>Top community areas</h2>
-{bar_chart("top", "Community areas with the most activities", top, label_header="Community area", **_SMALL)}
-</section>
-<section><h2>Types of activity</h2>
-{bar_chart("types", "Activities by type", numbers.types, label_header="Type", **_SMALL)}</section>
-<section><h2>Languages</h2>
-{bar_chart("languages", "Activities by language", numbers.languages, label_header="Language", **_SMALL)}
-<p class="note">An activity can be held in several languages.</p></section></div>
-</div>
-<section><h2>Not reached yet: {plural(len(missing), 'community area', 'community areas')}</h2>
-<ul class="names">{names or "<li>Every community area has had an activity.</li>"}</ul></section>
-</main></body></html>
-"""
+    return render(
+        "summary_page.html", title=campaign.title, campaign=campaign, generated_at=report["generated_at"],
+        as_of=as_of, numbers=numbers, total_areas=len(geography.areas), weeks_note=weeks_note(campaign),
+        languages=sum(1 for language, _ in numbers.languages if language != NOT_STATED),
+        citywide_parts=[part for part in (f"{numbers.citywide:,} citywide" if numbers.citywide else "",
+                                          f"{by_side:,} by side of the city" if by_side else "") if part],
+        weeks_chart=column_chart("weeks", "Activities per week of the campaign",
+                                 week_columns(numbers.weeks, as_of.date()), headers=("Week", "Dates", "Activities"),
+                                 width=720, height=115),
+        map_chart=area_map("map", "Activities per community area", numbers.per_area, geography, width=280),
+        top_chart=bar_chart("top", "Community areas with the most activities",
+                            [item for item in numbers.ranked[:10] if item[1]], label_header="Community area", **_SMALL),
+        types_chart=bar_chart("types", "Activities by type", numbers.types, label_header="Type", **_SMALL),
+        languages_chart=bar_chart("languages", "Activities by language", numbers.languages, label_header="Language",
+                                  **_SMALL),
+    )
