@@ -15,6 +15,7 @@ from sync.publish import build_outputs
 from sync.publish.exports import reason_summary
 from sync.publish.staff_page import render_staff_page
 from sync.publish.summit import campaign_weeks, render_summary_page, summit_csv, summit_rows
+from sync.reasons import staff_action, staff_title
 from sync.records import Location, Precision, Reason, Response, Status
 from tests.helpers import ROOT
 
@@ -123,6 +124,10 @@ def test_every_rejected_row_and_reason_listed(page):
     assert "row-2" not in page and "row-6" not in page
     held = page[page.index('id="held"'):page.index('id="details"')]
     assert "<code>no_consent</code>" in held and "<td>6</td>" in held
+    # the reason catalogue's words for staff, escaped like any other text
+    assert f"<strong>{escape(staff_title('no_consent'))}</strong>" in held
+    assert f"<td>{escape(staff_action('no_consent'))}</td>" in held
+    assert f"<td>{escape(staff_action('missing_link'))}</td>" in rejected
 
 
 def test_sheet_values_are_escaped(page, config, geography, events, responses):
