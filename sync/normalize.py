@@ -363,17 +363,12 @@ class Normalizer:
             r.add(Reason(f"{field}_unclear", f"{FIELD_LABELS[field]} answer {text!r} is neither yes nor no", "warning", field))
 
 
-def normalize_table(table: SheetTable, config: Config) -> list[Response]:
-    """Normalize a whole sheet (see :class:`Normalizer`)."""
-    return Normalizer(config).table(table)
-
-
 def required_present(r: Response, field: str) -> bool:
     """Whether the host answered a field (raw cell, so a bad value is not also 'missing')."""
     return bool(r.raw.get(field, "").strip())
 
 
 __all__ = [
-    "FIELD_LABELS", "Normalizer", "clean_text", "map_headers", "normalize_link", "normalize_table",
+    "FIELD_LABELS", "Normalizer", "clean_text", "map_headers", "normalize_link",
     "parse_date", "parse_time", "parse_timestamp", "required_present",
 ]

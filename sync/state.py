@@ -94,14 +94,11 @@ def config_fingerprint(config: Config) -> str:
     return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def row_fingerprint(config_fp: str, cells: Mapping[str, str]) -> bytes:
-    """A response's identity for caching: its mapped cells under one config (16 bytes of SHA-256)."""
-    names = sorted(cells)
-    return _digest(_fingerprint_prefix(config_fp, names), tuple(cells[name] for name in names))
-
-
 def row_fingerprints(config_fp: str, columns: Mapping[str, int], rows: Iterable[Sequence[str]]) -> list[bytes]:
-    """:func:`row_fingerprint` of every row of a table, given the mapping field name → column index."""
+    """Each row's identity for caching: its mapped cells under one config (16 bytes of SHA-256).
+
+    ``columns`` maps field name → column index; the same answers in other columns give the same fingerprint.
+    """
     names = sorted(columns)
     prefix = _fingerprint_prefix(config_fp, names)
     cells = operator.itemgetter(*(columns[name] for name in names))

@@ -110,10 +110,3 @@ def mark_superseded(responses: list[Response]) -> None:
         for r in later:
             r.add(Reason("earlier_published", f"the earlier submission in row {winner.row_number} stays published "
                          "while this one is not publishable", "warning", None))
-
-
-def validate_responses(responses: list[Response], config: Config) -> None:
-    """Run every rule on every response, then mark repeat submissions."""
-    for r in responses:
-        validate_response(r, config)
-    mark_superseded(responses)

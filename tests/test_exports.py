@@ -2,14 +2,14 @@ import csv
 import io
 import json
 
-from sync.publish.exports import csv_bytes, geojson_bytes, neutralize
+from sync.publish.exports import csv_bytes, geojson_bytes, values_csv_bytes
 
 
 def test_formulas_neutralized_numbers_kept():
-    assert neutralize('=HYPERLINK("http://evil.example","x")') == '\'=HYPERLINK("http://evil.example","x")'
-    for text in ("+1 555", "-@SUM(A1)", "@cmd", "\tx", "\rx"):
-        assert neutralize(text).startswith("'")
-    assert neutralize(-87.6) == -87.6 and neutralize("Hyde Park") == "Hyde Park"
+    formulas = ['=HYPERLINK("http://evil.example","x")', "+1 555", "-@SUM(A1)", "@cmd", "\tx", "\rx"]
+    data = values_csv_bytes(("cell",), [[text] for text in formulas] + [[-87.6], ["Hyde Park"], [None], ["a=b"]])
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    assert rows == [["cell"], *(["'" + text] for text in formulas), ["-87.6"], ["Hyde Park"], [""], ["a=b"]]
 
 
 def test_csv_has_bom_crlf_and_round_trips():

@@ -10,7 +10,7 @@ from sync.locate import build_locator, locate_responses
 from sync.locate.geography import load_geography
 from sync.normalize import Normalizer
 from sync.records import Location, Precision, Reason, Response, RowCells, SheetTable
-from sync.state import CODEC_COMPLETE, DecisionCodec, row_fingerprint, row_fingerprints
+from sync.state import CODEC_COMPLETE, DecisionCodec, row_fingerprints
 from sync.validate import validate_response
 from tests.helpers import DEFAULT_CONFIG
 
@@ -65,13 +65,20 @@ def test_values_the_tuple_cannot_hold_fall_back_to_pickle():
     assert codec.decode(blob, {"title": "Circle"}, 9) == Response(**{**{f: getattr(r, f) for f in r.__slots__}, "row_number": 9})
 
 
-def test_fingerprints_of_a_table_match_one_row_at_a_time():
-    config, normalizer, table, cells, _ = decided(30)
+def test_fingerprints_follow_the_answers_not_their_columns():
+    _, normalizer, table, _, _ = decided(30)
     many = row_fingerprints("abc", normalizer.columns, table.rows)
-    assert many == [row_fingerprint("abc", c) for c in cells]
-    assert many[0] == row_fingerprint("abc", dict(cells[0]))
     assert len(set(many)) == len(many) and all(len(fp) == 16 for fp in many)
-    assert row_fingerprint("abd", cells[0]) != many[0]
+    # the same answers in other columns of the sheet (staff moved a question): the same fingerprints
+    order = list(reversed(range(len(table.headers))))
+    moved = {name: order.index(column) for name, column in normalizer.columns.items()}
+    assert row_fingerprints("abc", moved, [[row[i] for i in order] for row in table.rows]) == many
+    # one changed answer changes that row's fingerprint only; another config changes them all
+    changed = [list(row) for row in table.rows]
+    changed[0][normalizer.columns["title"]] += "!"
+    again = row_fingerprints("abc", normalizer.columns, changed)
+    assert again[0] != many[0] and again[1:] == many[1:]
+    assert not set(row_fingerprints("abd", normalizer.columns, table.rows)) & set(many)
 
 
 def test_row_cells_behave_like_a_dict():

@@ -5,15 +5,22 @@ import pytest
 from sync.config import load_config
 from sync.normalize import Normalizer
 from sync.records import SheetTable, Status
-from sync.validate import validate_responses
+from sync.validate import mark_superseded, validate_response
 from tests.helpers import DEFAULT_CONFIG, HEADERS, response
+
+
+def validate(responses, config):
+    """What the pipeline runs: every rule on every response, then repeats marked across them."""
+    for r in responses:
+        validate_response(r, config)
+    mark_superseded(responses)
 
 
 def decide(rows, config=None):
     config = config or load_config(DEFAULT_CONFIG)
     table = SheetTable(headers=HEADERS, rows=[[row[h] for h in HEADERS] for row in rows], origin="test")
     responses = Normalizer(config).table(table)
-    validate_responses(responses, config)
+    validate(responses, config)
     for r in responses:
         r.decide_status()
     return responses
@@ -91,7 +98,7 @@ def test_moderation(approved, status, code):
     config = config.model_copy(update={"campaign": config.campaign.model_copy(update={"moderation": True})})
     table = SheetTable(headers=HEADERS + ["Approved"], rows=[[response()[h] for h in HEADERS] + [approved]], origin="t")
     (r,) = Normalizer(config).table(table)
-    validate_responses([r], config)
+    validate([r], config)
     assert r.decide_status() is status
     assert codes(r) == ({code} if code else set())
 
@@ -127,7 +134,7 @@ def test_a_later_submission_awaiting_approval_does_not_take_the_earlier_off_the_
     config = config.model_copy(update={"campaign": config.campaign.model_copy(update={"moderation": True})})
     rows = [[*(response(**FIRST)[h] for h in HEADERS), "Yes"], [*(response(**LATER)[h] for h in HEADERS), ""]]
     responses = Normalizer(config).table(SheetTable(headers=HEADERS + ["Approved"], rows=rows, origin="t"))
-    validate_responses(responses, config)
+    validate(responses, config)
     earlier, later = (r.decide_status() for r in responses)
     assert (earlier, later) == (Status.PUBLISHED, Status.HELD)
     assert codes(responses[1]) == {"awaiting_approval"}

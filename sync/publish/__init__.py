@@ -57,11 +57,6 @@ def public_point(loc: Location, precision: Precision, geography: Geography) -> t
     return round(lat, _DIGITS), round(lon, _DIGITS), place, shown
 
 
-def public_event(r: Response, config: Config, geography: Geography) -> dict:
-    """The public view of a published response: no contact details, coarsened location."""
-    return _PublicEvents(config, geography).event(r)
-
-
 def public_events(responses: list[Response], config: Config, geography: Geography) -> list[dict]:
     """Published responses as public events, in date and time order."""
     build = _PublicEvents(config, geography).event

@@ -18,8 +18,8 @@ from itertools import islice
 from sync.reasons import staff_action, staff_title
 from sync.records import Response, Status
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_FORMULA_FIRST = frozenset(_FORMULA_START)  # all one character: a set look-up beats startswith
+#: A text cell starting with one of these is prefixed with ``'``: a set look-up of its first character.
+_FORMULA_FIRST = frozenset(("=", "+", "-", "@", "\t", "\r"))
 
 PUBLIC_COLUMNS = (
     "id", "title", "organization", "type", "type_detail", "description", "date", "starts_at", "ends_at",
@@ -39,13 +39,6 @@ REJECTED_COLUMNS = (
 )
 
 
-def neutralize(value):
-    """Make a text cell inert in spreadsheets; leave numbers and empty cells alone."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
 def csv_bytes(columns: tuple[str, ...], rows: Iterable[Mapping]) -> bytes:
     """A CSV file Excel opens as UTF-8: BOM, CRLF, formulas neutralized. ``rows`` are dicts by column."""
     return values_csv_bytes(columns, ([row.get(c) for c in columns] for row in rows))
@@ -54,6 +47,8 @@ def csv_bytes(columns: tuple[str, ...], rows: Iterable[Mapping]) -> bytes:
 def values_csv_bytes(columns: tuple[str, ...], rows: Iterable[Sequence]) -> bytes:
     """:func:`csv_bytes` for rows given as values in column order, consumed one at a time.
 
+    The one place formulas are made inert: a text cell starting with ``=``, ``+``, ``-``,
+    ``@``, tab or CR gets a ``'`` in front; numbers and empty cells stay as they are.
     The text is encoded as it is written, so a 600,000-row file is never held as a
     Python string (4 bytes a character once one emoji is in it) besides its bytes.
     """
@@ -71,12 +66,8 @@ def values_csv_bytes(columns: tuple[str, ...], rows: Iterable[Sequence]) -> byte
     return data
 
 
-def public_csv_rows(events: list[dict]) -> list[dict]:
-    return [{**event, "languages": ", ".join(event["languages"])} for event in events]
-
-
 def public_csv_values(events: Iterable[dict]) -> Iterable[list]:
-    """:func:`public_csv_rows` as values in :data:`PUBLIC_COLUMNS` order, one at a time."""
+    """Public events as ``events.csv`` values in :data:`PUBLIC_COLUMNS` order, one at a time."""
     for event in events:
         values = [event.get(c) for c in PUBLIC_COLUMNS]
         values[_LANGUAGES] = ", ".join(event["languages"])
@@ -120,17 +111,8 @@ def _iso(value) -> str:
     return value.isoformat() if value is not None else ""
 
 
-def _yes_no(value: bool | None) -> str:
-    return "" if value is None else ("yes" if value else "no")
-
-
-def staff_row(r: Response) -> dict:
-    """Everything staff need about one response, the exact location included."""
-    return dict(zip(STAFF_COLUMNS, staff_values(r)))
-
-
 def staff_values(r: Response) -> list:
-    """:func:`staff_row` as values in :data:`STAFF_COLUMNS` order (no dict per response)."""
+    """Everything staff need about one response, the exact location included, in :data:`STAFF_COLUMNS` order."""
     loc = r.location
     raw = r.raw
     return [
@@ -174,12 +156,8 @@ def _reason_cells(reasons) -> tuple[str, str, str, str, str]:
 _NO_PLACE = (None, "", "", "", "", None, None, "")
 
 
-def rejected_row(r: Response) -> dict:
-    return dict(zip(REJECTED_COLUMNS, rejected_values(r)))
-
-
 def rejected_values(r: Response) -> list:
-    """:func:`rejected_row` as values in :data:`REJECTED_COLUMNS` order."""
+    """A rejected response's row of ``rejected.csv``, in :data:`REJECTED_COLUMNS` order."""
     blocking = r.blocking_reasons
     return [
         r.row_number,
