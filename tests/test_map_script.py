@@ -1,12 +1,18 @@
-"""The map page's script stays in small files with short functions (issue 12, item 4 and 7)."""
+"""The map page's parts: the script in small files with short functions, folium through its public API.
+
+Issue 12, items 4 and 7. No browser needed (tests/browser/ runs the page itself).
+"""
 
 from __future__ import annotations
 
+import inspect
 import re
 
 import pytest
 
-from sync.publish.map_page import SCRIPT_FILES, TEMPLATES, page_script
+from sync.publish import map_page
+from sync.publish.map_page import SCRIPT_FILES, STABLE_NAMES, TEMPLATES, page_script
+from tests.browser.pages import event, render
 
 MAX_FILE_LINES = 250
 MAX_FUNCTION_LINES = 80
@@ -99,3 +105,21 @@ def test_the_files_are_joined_in_one_strict_function_scope():
     assert starts == sorted(starts)
     outer = js_functions(script)[-1]
     assert outer[1] == 1 and outer[2] == script.count("\n") + 1
+
+
+def test_the_page_can_be_zoomed_by_its_reader():
+    html = render([event(1)])
+    assert html.count('name="viewport"') == 1
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
+    assert "user-scalable" not in html and "maximum-scale" not in html
+
+
+def test_folium_names_are_fixed_and_no_private_member_is_touched():
+    html = render([event(1)])
+    assert not re.search(r"[0-9a-f]{32}", html), "a random folium name is left in the page"
+    for name in STABLE_NAMES.values():
+        assert f"var {name} = " in html
+    assert f"window.HealingMap.attach({STABLE_NAMES['map']}, {STABLE_NAMES['areas']});" in html
+    source = inspect.getsource(map_page)
+    assert not re.search(r"\._(id|name|template|children|parent)\b", source)
+    assert not re.search(r"class \w+\((folium|branca)\.", source), "a folium class is subclassed"

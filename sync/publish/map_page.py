@@ -31,8 +31,7 @@ from urllib.parse import urlsplit
 
 import folium
 import folium.plugins
-from branca.element import CssLink, Figure, JavascriptLink, MacroElement
-from folium.template import Template
+from branca.element import Figure
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from sync.config import Config
@@ -138,56 +137,8 @@ def script_json(value) -> str:
     return re.sub("[<>&\u2028\u2029]", lambda m: _SCRIPT_UNSAFE[m.group()], text)
 
 
-class _Map(folium.Map):
-    """folium's map without its ``user-scalable=no`` viewport (people must be able to zoom the page)."""
-
-    _template = Template("""
-{% macro header(this, kwargs) %}
-<style>#{{ this.get_name() }} {position: absolute; inset: 0;}</style>
-{% endmacro %}
-{% macro html(this, kwargs) %}
-<div class="folium-map hm-leaflet" id={{ this.get_name()|tojson }}></div>
-{% endmacro %}
-{% macro script(this, kwargs) %}
-var {{ this.get_name() }} = L.map({{ this.get_name()|tojson }},
-    {center: {{ this.location|tojson }}, crs: L.CRS.{{ this.crs }}, ...{{ this.options|tojavascript }}});
-{% endmacro %}
-""")
-    default_js = _JS
-    default_css = _CSS
-
-
-class _Activities(MacroElement):
-    """Hands the folium map and its community-area layer to the page script (like FastMarkerCluster)."""
-
-    _template = Template("""
-{% macro script(this, kwargs) %}
-window.HealingMap.attach({{ this._parent.get_name() }}, {{ this.areas.get_name() }});
-{% endmacro %}
-""")
-
-    def __init__(self, areas: folium.GeoJson):
-        super().__init__()
-        self._name = "Activities"
-        self.areas = areas
-
-
-class _Page(Figure):
-    """The document around the map: header, controls, list, and the map's scripts last."""
-
-    def __init__(self, context: dict):
-        super().__init__()
-        self.context = context
-
-    def render(self, **kwargs) -> str:
-        for child in self._children.values():
-            child.render(**kwargs)
-        head = [e for name, e in self.header._children.items() if name != "meta_http"]  # we write our own
-        return _env.get_template("map_page.html").render(
-            css=[e.url for e in head if isinstance(e, CssLink)],
-            js=[e.url for e in head if isinstance(e, JavascriptLink)],
-            map_header=[e.render() for e in head if not isinstance(e, (CssLink, JavascriptLink))],
-            map_html=self.html.render(), map_script=self.script.render(), **self.context)
+#: folium's element names are random; fixed ones keep the page identical run to run.
+STABLE_NAMES = {"map": "map_healing", "tiles": "tile_layer_base", "areas": "geo_json_areas"}
 
 
 def _page(*, areas: dict, config: Config, generated_at: datetime, text: dict, empty: bool = False) -> str:
@@ -195,28 +146,40 @@ def _page(*, areas: dict, config: Config, generated_at: datetime, text: dict, em
 
     ``empty``: no activity yet (launch day); the page says so and links the form even without JavaScript.
     """
+    map_html, map_script = _folium_parts(areas=areas, config=config)
+    return _env.get_template("map_page.html").render(
+        css=[url for _, url in _CSS], js=[url for _, url in _JS], map_html=map_html, map_script=map_script,
+        map_name=STABLE_NAMES["map"], areas_name=STABLE_NAMES["areas"],
+        lang=config.map.languages[0], t=text, title=config.campaign.title, form_url=_form_url(config),
+        empty=empty, generated_iso=generated_at.isoformat(timespec="minutes"),
+        generated_text=_format_generated(generated_at.astimezone(config.campaign.tz)),
+        other_language=config.map.languages[1] if len(config.map.languages) > 1 else "",
+        css_text=(TEMPLATES / "map_page.css").read_text(encoding="utf-8"), js_text=page_script(),
+        data_json=_DATA_SLOT)
+
+
+def _folium_parts(*, areas: dict, config: Config) -> tuple[str, str]:
+    """The map's ``<div>`` and its script, drawn by folium through its public API.
+
+    Only the figure's ``html`` and ``script`` parts are used: its ``header`` holds what this page
+    writes itself or must not have — the CSS and script links (the page picks Leaflet's and
+    MarkerCluster's from folium's lists and defers them), the charset meta, and the map's
+    ``user-scalable=no`` viewport (people must be able to zoom the page). The random element names
+    are replaced, as text, with :data:`STABLE_NAMES`.
+    """
     lat, lon = config.map.center
-    m = _Map(location=[lat, lon], zoom_start=config.map.zoom, tiles=None, zoom_snap=0.25)
+    m = folium.Map(location=[lat, lon], zoom_start=config.map.zoom, tiles=None, zoom_snap=0.25)
     tiles = folium.TileLayer(tiles=config.map.tiles, attr=config.map.attribution, name="tiles").add_to(m)
     outlines = folium.GeoJson(areas, name="community areas", style_function=_outline).add_to(m)
-    activities = _Activities(outlines).add_to(m)
-    for element, name in ((m, "healing"), (tiles, "base"), (outlines, "areas"), (activities, "activities")):
-        element._id = name  # folium's ids are random; fixed ones keep the page identical run to run
-    page = _Page({
-        "lang": config.map.languages[0],
-        "t": text,
-        "title": config.campaign.title,
-        "form_url": _form_url(config),
-        "empty": empty,
-        "generated_iso": generated_at.isoformat(timespec="minutes"),
-        "generated_text": _format_generated(generated_at.astimezone(config.campaign.tz)),
-        "other_language": config.map.languages[1] if len(config.map.languages) > 1 else "",
-        "css_text": (TEMPLATES / "map_page.css").read_text(encoding="utf-8"),
-        "js_text": page_script(),
-        "data_json": _DATA_SLOT,
-    })
-    page.add_child(m)
-    return page.render()
+    figure = m.get_root()
+    assert isinstance(figure, Figure)  # folium.Map puts itself in a Figure
+    figure.render()  # fills the figure's header, html and script parts
+    names = {m.get_name(): STABLE_NAMES["map"], tiles.get_name(): STABLE_NAMES["tiles"],
+             outlines.get_name(): STABLE_NAMES["areas"]}
+    pattern = re.compile("|".join(map(re.escape, names)))
+    html, script = (pattern.sub(lambda found: names[found.group()], part.render())
+                    for part in (figure.html, figure.script))
+    return html, script
 
 
 def page_script() -> str:
