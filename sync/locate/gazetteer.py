@@ -41,6 +41,7 @@ from sync.locate.geography import CommunityArea, Geography, load_geography
 from sync.locate.placedata import STATE_NAMES, Place, load_corrections, load_names, load_sides, load_streets
 from sync.locate.placetext import DIRECTIONS, place_key
 from sync.locate.typos import TypoMatcher, suggestions
+from sync.publish.files import PRIVATE_FILE, replace_file
 from sync.records import Location, Precision
 
 #: Words that say where an answer is without naming a place ("in", "area", "Chicago, IL").
@@ -340,9 +341,7 @@ def us_places(cache_dir: Path | None = None) -> dict[tuple[str, str], str]:
     if cached is not None:
         try:
             cached.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cached.with_suffix(".tmp")
-            tmp.write_bytes(pickle.dumps(places, protocol=pickle.HIGHEST_PROTOCOL))
-            tmp.replace(cached)
+            replace_file(cached, pickle.dumps(places, protocol=pickle.HIGHEST_PROTOCOL), PRIVATE_FILE)
         except OSError:
             pass  # a cache only: the next run builds it again
     return places

@@ -20,7 +20,6 @@ import functools
 import hashlib
 import importlib.util
 import json
-import os
 import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +27,8 @@ from pathlib import Path
 import shapely
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
+
+from sync.publish.files import PRIVATE_FILE, replace_file
 
 #: The official names, spelled as the city writes them (the CSV is upper case, "OHARE").
 _NAME_FIXES = {"OHARE": "O'Hare", "MCKINLEY PARK": "McKinley Park", "LOOP": "Loop"}
@@ -149,9 +150,7 @@ def load_geography(cache_dir: Path | None = None) -> Geography:
         pass
     geography = build_geography(base)
     cached.parent.mkdir(parents=True, exist_ok=True)
-    tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_bytes(pickle.dumps(geography, protocol=pickle.HIGHEST_PROTOCOL))
-    os.replace(tmp, cached)
+    replace_file(cached, pickle.dumps(geography, protocol=pickle.HIGHEST_PROTOCOL), PRIVATE_FILE)
     return geography
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import stat
 from pathlib import Path
 
@@ -96,6 +97,23 @@ def fsync_folder(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def replace_file(path: Path, data: bytes | str, mode: int) -> None:
+    """Write ``path`` whole or not at all: a temporary file beside it, flushed, renamed over it.
+
+    The one way to replace a file in place (the caches in the state folder): another
+    process reading ``path`` meanwhile finds the old file or the new one, never half of
+    one, and two processes writing it at once each use their own temporary file.
+    """
+    temporary = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
+    try:
+        write_file(temporary, data, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
 
 
 def tighten(folder: Path, *, folder_mode: int = PRIVATE_FOLDER, file_mode: int = PRIVATE_FILE) -> None:
