@@ -25,7 +25,8 @@ and never "englewood".
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from sync.publish.rules import fold as search_fold
 
 #: Abbreviations that stand for a word in place names. "St" is "saint" here: place names
 #: reach this after street addresses were told apart (see addresses.py), so "63rd St" never does.
@@ -62,10 +63,13 @@ _NON_WORD = re.compile(r"[^a-z0-9]+")
 
 
 def fold(text: str) -> str:
-    """Lower case, no accents, no apostrophes, words separated by single spaces."""
-    text = unicodedata.normalize("NFKD", text.casefold())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.replace("ł", "l").replace("ø", "o").replace("ß", "ss").replace("&", " and ")
+    """The map's search folding, then no apostrophes or punctuation: words separated by single spaces.
+
+    :func:`sync.publish.rules.fold` takes case and accents away (the one rule, shared with
+    the map's search); a place answer also loses the strokes search keeps ("ł", "ø"),
+    its apostrophes and punctuation, and reads "&" as "and".
+    """
+    text = search_fold(text).replace("ł", "l").replace("ø", "o").replace("&", " and ")
     text = _APOSTROPHES.sub("", text)
     return _NON_WORD.sub(" ", text).strip()
 
