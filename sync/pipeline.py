@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 from sync import __version__
 from sync.config import Config
 from sync.errors import GuardTripped, PublishError, SourceError
-from sync.notify import after_publish as notify_hosts, notify_reads, prepare as plan_notices
+from sync.notify import after_publish as notify_hosts, notify_reads, outbox_released, prepare as plan_notices
 from sync.publish import build_outputs, public_events, report_json
 from sync.publish.exports import reason_summary
 from sync.publish.release import Releases
@@ -254,7 +254,9 @@ def _run(config: Config, *, state: StateStore, now, dry_run: bool, force: bool, 
         table = source.read()
     releases = Releases(config.output.folder, keep=config.output.keep_releases)
     inputs = None if dry_run else inputs_digest(table, config, now)
-    if inputs and (same := unchanged_result(config, state=state, releases=releases, inputs=inputs)):
+    if (inputs and not backfill and outbox_released(config)
+            and (same := unchanged_result(config, state=state, releases=releases, inputs=inputs))):
+        notify_hosts(config, None, report=same.report, now=now)  # statuses as before; send what is queued
         same.report["timings"] = {"read": timer.seconds["read"], "total": round(time.perf_counter() - started, 4)}
         return same
     from sync.locate.geography import load_geography
