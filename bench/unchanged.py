@@ -10,7 +10,9 @@ offline locator, forked from a small trampoline so that its peak memory is its o
   rebuilt (a new day, so nothing is "unchanged" but nothing is new either). Budget: ≤ 1.1×.
 - **cold, 1,000 responses**: the first sync into an empty state folder. Budget: ≤ 200 MB peak.
 
-Timings are medians of ``--repeat`` runs (5). Exits 1 when a budget is missed.
+Timings are medians of ``--repeat`` runs (5). The budgets are judged on CPU seconds, what a run
+costs: on a shared machine wall time also measures the neighbours (both are printed). Exits 1 when
+a budget is missed.
 
     python -m bench.unchanged
     python -m bench.unchanged --repeat 3 --rows 1000 --large 10000
@@ -21,6 +23,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -29,8 +32,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from bench.scale import run_child
-from bench.synthetic import generate_responses
-from tests.helpers import write_config
+from testing.synthetic import generate_responses
+from testing.forms import write_config
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Modules an unchanged run must not import (each costs 50–300 ms at start-up).
@@ -117,28 +120,34 @@ def main(argv=None) -> int:
         report = json.loads((large.folder / "output" / "staff" / "report.json").read_text())
         assert report["unchanged_responses_reused"] == report["counts"]["read"] - 10, report["counts"]
     results = {
-        "unchanged_s": median(unchanged, "wall"), "unchanged_peak_mb": median(unchanged, "peak_mb"),
+        "unchanged_s": median(unchanged, "wall"), "unchanged_cpu_s": median(unchanged, "cpu"),
+        "unchanged_peak_mb": median(unchanged, "peak_mb"),
         "unchanged_heavy_imports": heavy, "unchanged_import_s": import_s,
         "rebuilt_s": median(rebuilt, "wall"), "rebuilt_cpu_s": median(rebuilt, "cpu"),
         "rebuilt_peak_mb": median(rebuilt, "peak_mb"),
         "new_rows_s": median(new_rows, "wall"), "new_rows_cpu_s": median(new_rows, "cpu"),
         "new_rows_peak_mb": median(new_rows, "peak_mb"),
-        "cold_s": cold["wall"], "cold_peak_mb": cold["peak_mb"],
+        "cold_s": cold["wall"], "cold_cpu_s": cold["cpu"], "cold_peak_mb": cold["peak_mb"],
+        "load_average": os.getloadavg()[0],
     }
     ratio = results["new_rows_s"] / results["rebuilt_s"]
     cpu_ratio = results["new_rows_cpu_s"] / results["rebuilt_cpu_s"]
     budgets = [
-        (f"unchanged run, {args.rows:,} responses ≤ {BUDGET_UNCHANGED_S} s", results["unchanged_s"] <= BUDGET_UNCHANGED_S,
-         f"{results['unchanged_s']:.2f} s"),
-        (f"10 new rows in {args.large:,} ≤ {BUDGET_NEW_ROWS_RATIO}× the sheet rebuilt", ratio <= BUDGET_NEW_ROWS_RATIO,
-         f"{ratio:.2f}× wall, {cpu_ratio:.2f}× CPU"),
+        (f"unchanged run, {args.rows:,} responses ≤ {BUDGET_UNCHANGED_S} s",
+         results["unchanged_cpu_s"] <= BUDGET_UNCHANGED_S,
+         f"CPU {results['unchanged_cpu_s']:.2f} s, wall {results['unchanged_s']:.2f} s"),
+        (f"10 new rows in {args.large:,} ≤ {BUDGET_NEW_ROWS_RATIO}× the sheet rebuilt", cpu_ratio <= BUDGET_NEW_ROWS_RATIO,
+         f"{cpu_ratio:.2f}× CPU, {ratio:.2f}× wall"),
         (f"cold {args.rows:,} peak ≤ {BUDGET_COLD_PEAK_MB} MB", results["cold_peak_mb"] <= BUDGET_COLD_PEAK_MB,
          f"{results['cold_peak_mb']:.0f} MB"),
     ]
-    print(f"unchanged: {args.rows:,} responses, {args.repeat} runs (median); {args.large:,} for the new rows")
-    print(f"  unchanged run        {results['unchanged_s']:.2f} s, peak {results['unchanged_peak_mb']:.0f} MB; "
-          f"imports {results['unchanged_import_s']:.2f} s; heavy modules imported: {', '.join(heavy) or 'none'}")
-    print(f"  cold run             {results['cold_s']:.2f} s, peak {results['cold_peak_mb']:.0f} MB")
+    print(f"unchanged: {args.rows:,} responses, {args.repeat} runs (median); {args.large:,} for the new rows; "
+          f"load average {results['load_average']:.1f}")
+    print(f"  unchanged run        {results['unchanged_s']:.2f} s (CPU {results['unchanged_cpu_s']:.2f} s), peak "
+          f"{results['unchanged_peak_mb']:.0f} MB; imports {results['unchanged_import_s']:.2f} s; heavy modules "
+          f"imported: {', '.join(heavy) or 'none'}")
+    print(f"  cold run             {results['cold_s']:.2f} s (CPU {results['cold_cpu_s']:.2f} s), peak "
+          f"{results['cold_peak_mb']:.0f} MB")
     print(f"  {args.large:,} rebuilt       {results['rebuilt_s']:.2f} s (CPU {results['rebuilt_cpu_s']:.2f} s), "
           f"peak {results['rebuilt_peak_mb']:.0f} MB")
     print(f"  {args.large:,} + 10 new      {results['new_rows_s']:.2f} s (CPU {results['new_rows_cpu_s']:.2f} s), "

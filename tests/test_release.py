@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from bench.synthetic import generate_responses
-from tests.helpers import NOW, ROOT, csv_text, response, run_cli, snapshot, write_config, write_responses
+from testing.synthetic import generate_responses
+from tests.helpers import NOW, ROOT, response, run_cli, snapshot, write_config, write_responses
 
 ROWS = [response(**{"Name of your activity": f"Circle {i}"}) for i in range(300)]
 #: A day after NOW: "upcoming" changes, so the same sheet builds a new release.

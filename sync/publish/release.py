@@ -14,7 +14,9 @@ symlink over ``current``: one atomic step that switches ``public`` and ``staff``
 together. A static host, ``healing-map serve`` or ``rsync -L`` reading
 ``output/public`` sees the whole previous release or the whole new one, never a
 mix and never a temporary file; a failed or killed run leaves ``current`` as it
-was. The ``keep`` newest releases stay for ``healing-map rollback``.
+was. The ``keep`` newest releases stay for ``healing-map rollback``. (A run killed in
+the instant between renaming its finished release and switching ``current`` leaves
+that release whole but never served; it is kept, and pruned, like the others.)
 
 Release ids sort in the order they were made: the UTC time to the microsecond and
 6 random hex digits, e.g. ``20261203T091500.482913Z-3fa9c1``.
@@ -37,8 +39,8 @@ from pathlib import Path
 from sync.config import Config
 from sync.errors import UsageError
 from sync.publish.files import (
-    PRIVATE_FILE, PRIVATE_FOLDER, PUBLIC_FILE, PUBLIC_FOLDER, fsync_folder, make_folder, publish_error,
-    same_content, shown, tighten, write_file, writing,
+    PRIVATE_FILE, PRIVATE_FOLDER, PUBLIC_FILE, PUBLIC_FOLDER, flush_file, fsync_folder, make_folder,
+    publish_error, same_content, shown, tighten, write_file, writing,
 )
 
 log = logging.getLogger("sync")
@@ -188,14 +190,19 @@ class Releases:
             make_folder(building, PUBLIC_FOLDER)
             for name, (folder_mode, _) in SERVED.items():
                 make_folder(building / name, folder_mode)
+        written = []
         for relative, data in contents.items():
             target = building / relative
             folder_mode, file_mode = SERVED[relative.parts[0]]
             with writing(target):
-                if len(relative.parts) > 2:
+                if len(relative.parts) > 2 and not target.parent.is_dir():
                     make_folder(target.parent, folder_mode)
                 if not (previous and self._link_if_same(previous / relative, target, data, file_mode)):
-                    write_file(target, data, file_mode)
+                    write_file(target, data, file_mode, flush=False)
+                    written.append(target)
+        for target in written:  # all written first, then flushed: a few journal commits, not one a file
+            with writing(target):
+                flush_file(target)
         with writing(building):
             for folder in sorted({building / r.parent for r in contents} | {building}, reverse=True):
                 fsync_folder(folder)

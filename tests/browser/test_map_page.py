@@ -512,6 +512,9 @@ def test_no_activities_yet(open_page):
     assert page.inner_text("#hm-count") == "0 activities shown"
     assert "No activities have been published yet" in page.inner_text("#hm-notice")
     assert page.get_attribute(".hm-add", "href") == "https://forms.gle/together-we-heal"
+    # launch day: the list invites the first activity, in the page's language
+    assert page.inner_text("#hm-notice .hm-first") == "Be the first to add your activity"
+    assert page.get_attribute("#hm-notice .hm-first", "href") == "https://forms.gle/together-we-heal"
     assert opened.errors == []
 
 
