@@ -29,14 +29,14 @@ from pathlib import Path
 
 import shapely
 
-from bench.synthetic import generate_responses, write_csv
+from testing.synthetic import generate_responses, write_csv
 from sync.config import Config, FileSource, GeocoderConfig, OutputConfig, load_config
 from sync.locate.addresses import geocoder_query
 from sync.locate.geocoder import CACHE_FILE
 from sync.locate.geography import Geography, load_geography
 from sync.pipeline import run_sync
 from sync.records import Precision
-from tests.loopback.nominatim import NominatimServer, Place, query_key
+from testing.nominatim import NominatimServer, Place, query_key
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime.fromisoformat("2026-11-25T12:00:00-06:00")

@@ -19,8 +19,8 @@ import tempfile
 from pathlib import Path
 
 from bench.scale import run_child
-from bench.synthetic import generate_responses
-from tests.helpers import write_config
+from testing.synthetic import generate_responses
+from testing.forms import write_config
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW, NEXT_DAY = "2026-11-25T12:00:00-06:00", "2026-11-26T12:00:00-06:00"

@@ -1,10 +1,10 @@
 """How the sync's cost grows, from a campaign's size to the Google Sheets limit, against the naive pipeline.
 
-For each size it generates seeded synthetic responses (``bench.synthetic``), serves them from the
-loopback Sheets API (``tests/loopback/sheets_api.py``, real OAuth with a throwaway key), and runs
+For each size it generates seeded synthetic responses (``testing.synthetic``), serves them from the
+loopback Sheets API (``testing/sheets_api.py``, real OAuth with a throwaway key), and runs
 the real sync as cron does: ``python -m sync sync --config <tmp config>`` in a fresh process, first
 on an empty state (cold), then again on the unchanged sheet (warm). The geocoder is on, pointed at
-the loopback Nominatim (``tests/loopback/nominatim.py``) with a table of the places the synthetic
+the loopback Nominatim (``testing/nominatim.py``) with a table of the places the synthetic
 responses name, with its delay scaled down like the naive one's.
 
 Measured per sync: wall time of the process, seconds per stage (``staff/report.json``), peak RSS of
@@ -52,9 +52,9 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.naive import naive_query  # noqa: E402
-from bench.synthetic import generate_responses  # noqa: E402
-from tests.loopback.nominatim import NominatimServer, Place, query_key  # noqa: E402
-from tests.loopback.sheets_api import SheetsAPI  # noqa: E402
+from testing.synthetic import generate_responses  # noqa: E402
+from testing.nominatim import NominatimServer, Place, query_key  # noqa: E402
+from testing.sheets_api import SheetsAPI  # noqa: E402
 
 RESULTS = ROOT / "bench" / ".results" / "scale.json"
 NOW = "2026-11-25T12:00:00-06:00"
@@ -270,7 +270,7 @@ def extrapolate(measured: list[Run], rows: int) -> Run:
 def browser_times(pages: dict[str, str], runs: int) -> dict[str, float | None]:
     """Median ms to markers for each page (``None`` when no browser is available)."""
     from bench.map_page import time_to_markers
-    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, browser_unavailable
+    from testing.browser import CHROMIUM, CHROMIUM_ARGS, browser_unavailable
 
     reason = browser_unavailable()
     if reason:

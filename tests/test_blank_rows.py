@@ -13,7 +13,7 @@ import json
 import pytest
 
 from tests.helpers import HEADERS, NOW, csv_text, response, run_cli, write_config
-from tests.loopback.fixtures import KEY, WORKSHEET, key_file, private_key, sheet_rows, sheets_api  # noqa: F401
+from testing.sheets_fixtures import KEY, WORKSHEET, key_file, private_key, sheet_rows, sheets_api  # noqa: F401
 
 TITLE = "Name of your activity"
 #: Sheet rows 2 to 7: three responses, three blank rows (one of spaces); row 5 is rejected.

@@ -14,8 +14,8 @@ import pytest
 
 from sync.sources.google_sheets import STATUS_HEADER
 from tests.helpers import NOW, ROOT, run_cli, snapshot, write_config
-from tests.loopback.fixtures import KEY, WORKSHEET, key_file, private_key, sheets_api  # noqa: F401
-from tests.loopback.sheets_api import CLIENT_EMAIL, SheetsAPI, permission_denied, rate_limited, slow
+from testing.sheets_fixtures import KEY, WORKSHEET, key_file, private_key, sheets_api  # noqa: F401
+from testing.sheets_api import CLIENT_EMAIL, SheetsAPI, permission_denied, rate_limited, slow
 
 SAMPLE = list(csv.reader((ROOT / "config" / "sample-responses.csv").open(encoding="utf-8", newline="")))
 

@@ -7,8 +7,8 @@ import pytest
 from sync.config import load_config
 from sync.doctor import run_checks
 from tests.helpers import HEADERS, csv_text, response, run_cli, write_config
-from tests.loopback.fixtures import KEY, WORKSHEET, key_file, private_key, sheet_rows, sheets_api  # noqa: F401
-from tests.loopback.sheets_api import CLIENT_EMAIL, permission_denied
+from testing.sheets_fixtures import KEY, WORKSHEET, key_file, private_key, sheet_rows, sheets_api  # noqa: F401
+from testing.sheets_api import CLIENT_EMAIL, permission_denied
 
 RESPONSES = [response(), response(**{"Name of your activity": "Story night"})]
 

@@ -11,7 +11,7 @@ from sync.locate.geocoder import build_street_locator
 from sync.locate.geography import load_geography
 from sync.locate.progress import progress_iter
 from sync.records import Location, Precision
-from tests.loopback.nominatim import Fault, NominatimServer
+from testing.nominatim import Fault, NominatimServer
 
 ADDRESS, INTERSECTION = Precision.ADDRESS, Precision.INTERSECTION
 CERMAK = "1901 w cermak rd, chicago, il"

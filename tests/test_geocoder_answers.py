@@ -16,7 +16,7 @@ from sync.errors import LookupPending
 from sync.locate.geocoder import CACHE_FILE, build_street_locator
 from sync.locate.geography import load_geography
 from sync.records import Precision
-from tests.loopback.nominatim import MALFORMED, Fault, NominatimServer
+from testing.nominatim import MALFORMED, Fault, NominatimServer
 
 UNREADABLE = [name for name in MALFORMED if name != "no display_name"]
 

@@ -9,7 +9,7 @@ import pytest
 
 from sync.locate.geography import load_geography
 from tests.helpers import NOW, response, run_cli, write_responses
-from tests.loopback.nominatim import MALFORMED, Fault, NominatimServer
+from testing.nominatim import MALFORMED, Fault, NominatimServer
 
 LOCATION = "Which community area or neighborhood is it rooted in?"
 TEXTS = ["1901 W Cermak Rd", "63rd and Halsted", "1901 w. cermak rd.", "Pilsen",

@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 
 from tests.helpers import HEADERS, NOW, csv_text, response, run_cli, write_config, write_responses
-from tests.loopback.fixtures import KEY, WORKSHEET, key_file, private_key, sheet_rows, sheets_api  # noqa: F401
+from testing.sheets_fixtures import KEY, WORKSHEET, key_file, private_key, sheet_rows, sheets_api  # noqa: F401
 
 FORM = "https://forms.gle/together-we-heal"
 

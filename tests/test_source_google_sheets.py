@@ -21,8 +21,8 @@ from sync.sources.google_sheets import (
     READ_ONLY_SCOPE, READ_WRITE_SCOPE, STATUS_HEADER, GoogleSheetsSource, parse_retry_after,
 )
 from tests.helpers import HEADERS, NOW, csv_text, response, run_cli, write_config
-from tests.loopback.fixtures import KEY, WORKSHEET, key_file, private_key, sheet_rows, sheets_api  # noqa: F401
-from tests.loopback.sheets_api import (
+from testing.sheets_fixtures import KEY, WORKSHEET, key_file, private_key, sheet_rows, sheets_api  # noqa: F401
+from testing.sheets_api import (
     CLIENT_EMAIL, api_error, not_json, permission_denied, rate_limited, slow, unavailable, usage_limits,
 )
 

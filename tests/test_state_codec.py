@@ -4,7 +4,7 @@ import pickle
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bench.synthetic import generate_responses
+from testing.synthetic import generate_responses
 from sync.config import load_config
 from sync.locate import build_locator, locate_responses
 from sync.locate.geography import load_geography

@@ -1,4 +1,4 @@
-"""The synthetic form-response generator (bench/synthetic.py), the bundled sample it produced
+"""The synthetic form-response generator (testing/synthetic.py; ``python -m bench.synthetic`` runs it), the bundled sample it produced
 (config/sample-responses.csv) and the neighbourhood aliases (config/neighborhoods.csv)."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import HEADERS as FORM_HEADERS
-from bench.synthetic import HEADERS, generate_responses, write_csv
+from testing.synthetic import HEADERS, generate_responses, write_csv
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "config" / "sample-responses.csv"

@@ -1,7 +1,6 @@
-"""Playwright on Debian's chromium, fully offline (see assets.py for the routing).
+"""Playwright on Debian's chromium, fully offline (testing/browser.py: the browser and the routing).
 
-Playwright's own browser download cannot work here, so we launch ``/usr/bin/chromium`` through
-``executable_path``. Where chromium or the npm copies of the CDN assets are missing, every test
+Where chromium or the npm copies of the CDN assets are missing, every test
 that needs them is skipped with the reason, and the run ends with a banner saying so: these tests
 are never passed silently.
 """
@@ -9,38 +8,18 @@ are never passed silently.
 from __future__ import annotations
 
 import os
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-from tests.browser.assets import INSTALL_HINT, SITE, assets_installed, route_offline
+from testing.browser import CHROMIUM, CHROMIUM_ARGS, SITE, browser_unavailable, route_offline
 
-#: Debian's chromium; HEALING_MAP_CHROMIUM points elsewhere.
-CHROMIUM = Path(os.environ.get("HEALING_MAP_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
 ARTIFACTS = Path(__file__).resolve().parents[1] / ".artifacts"
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 375, "height": 667}
 
 _skipped: list[str] = []
-
-
-def browser_unavailable() -> str | None:
-    """Why the browser tests cannot run here, or ``None``."""
-    if not CHROMIUM.is_file():
-        return f"Debian's chromium is not installed at {CHROMIUM} (apt-get install chromium)"
-    if not assets_installed():
-        return f"the offline copies of Leaflet & co. are missing ({INSTALL_HINT})"
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "playwright is not installed (pip install -e '.[test]')"
-    return None
 
 
 def _skip(reason: str):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from bench.map_page import synthetic_events
+from testing.map_events import synthetic_events
 from sync.publish.map_page import DESCRIPTION_MAX_CHARS, PAGE_BUDGET_BYTES
 from tests.browser.pages import event, render
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from tests.helpers import HEADERS
-from tests.loopback.sheets_api import SheetsAPI
+from testing.forms import HEADERS
+from testing.sheets_api import SheetsAPI
 
 KEY = "1kYx0-TogetherWeHeal_responses_0000000000000"
 WORKSHEET = "Form Responses 1"

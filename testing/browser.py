@@ -1,20 +1,26 @@
-"""Offline stand-ins for the CDNs and tile servers a folium page asks for.
+"""Debian's chromium through Playwright, offline: the CDNs and tile servers a folium page asks for.
 
 ``make test`` installs the npm packages of ``package.json`` into ``tests/.assets/node_modules``;
 :func:`local_asset` maps a CDN URL onto a file there (folium asks cdnjs for awesome-markers 2.0.2,
 which npm lacks, so 2.0.5 answers). :func:`route_offline` installs a Playwright route that serves
 those files, answers map tiles with a blank PNG, serves the page under test from memory, and
 aborts (and records) everything else, so a page can never reach the network.
+:func:`browser_unavailable` says why the browser cannot run here, if it cannot.
+
+Playwright's own browser download cannot work here, so :data:`CHROMIUM` is launched through
+``executable_path`` with :data:`CHROMIUM_ARGS`. Used by the browser tests and ``bench.map_page``.
 """
 
 from __future__ import annotations
 
 import mimetypes
+import os
 import re
+import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
 
-ASSETS = Path(__file__).resolve().parents[1] / ".assets" / "node_modules"
+ASSETS = Path(__file__).resolve().parents[1] / "tests" / ".assets" / "node_modules"
 INSTALL_HINT = "make test installs them: npm install of tests/browser/package.json in tests/.assets"
 #: The page under test is served from here, so relative links and localStorage behave as on a real site.
 SITE = "https://healing-map.test/"
@@ -27,6 +33,27 @@ _TILE = re.compile(r"/\d+/\d+/\d+(@2x)?\.(png|jpe?g|webp)$")
 #: cdnjs library folder → npm package (cdnjs serves the files of the package's dist folder).
 _CDNJS = {"leaflet.markercluster": "leaflet.markercluster", "Leaflet.awesome-markers": "leaflet.awesome-markers"}
 _JQUERY = re.compile(r"^/jquery-(\d+\.\d+\.\d+)(\.min)?\.js$")
+
+
+#: Debian's chromium; HEALING_MAP_CHROMIUM points elsewhere.
+CHROMIUM = Path(os.environ.get("HEALING_MAP_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+
+
+def browser_unavailable() -> str | None:
+    """Why the browser cannot run here, or ``None``."""
+    if not CHROMIUM.is_file():
+        return f"Debian's chromium is not installed at {CHROMIUM} (apt-get install chromium)"
+    if not assets_installed():
+        return f"the offline copies of Leaflet & co. are missing ({INSTALL_HINT})"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "playwright is not installed (pip install -e '.[test]')"
+    return None
 
 
 def assets_installed() -> bool:

@@ -12,7 +12,7 @@ the requests for each query, so tests can assert how often geopy asked.
         ...
         assert server.total == 3
 
-Run it on its own with ``python -m tests.loopback.nominatim --port 8088``.
+Run it on its own with ``python -m testing.nominatim --port 8088``.
 """
 
 from __future__ import annotations
