@@ -19,25 +19,25 @@ import os
 import tomllib
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Literal, Union
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator, BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, create_model, field_validator,
+    model_validator,
+)
 
+from sync import fields as table
 from sync.errors import ConfigError
 from sync.records import Precision
 
 DEFAULT_CONFIG = Path("config/healing-map.toml")
 CONFIG_ENV = "HEALING_MAP_CONFIG"
 
-#: Canonical fields a form can map. ``raw`` cells of other headers are ignored.
-CANONICAL_FIELDS = (
-    "submitted_at", "contact_email", "contact_name", "organization", "title", "event_type",
-    "description", "event_date", "start_time", "end_time", "location", "zip", "link",
-    "languages", "contact_phone", "public_consent", "approved",
-)
+#: Canonical fields a form can map (the questions of :mod:`sync.fields`). Cells of other headers are ignored.
+CANONICAL_FIELDS = table.QUESTION_NAMES
 #: Fields that never reach a public output.
-CONTACT_FIELDS = ("contact_email", "contact_name", "contact_phone")
+CONTACT_FIELDS = table.CONTACT_NAMES
 
 
 def _known_fields(value: tuple[str, ...]) -> tuple[str, ...]:
@@ -144,33 +144,102 @@ class StatusWritebackConfig(_Strict):
     worksheet: str = Field(default="Sync status", min_length=1)
 
 
-class FieldsConfig(_Strict):
-    """Header text of each canonical field (matched after trimming and case-folding)."""
+class ExtraFieldConfig(_Strict):
+    """A question staff added to the form (``[[fields.extra]]``): shown on the map or kept for staff."""
 
-    submitted_at: str = "Timestamp"
-    contact_email: str = "Email Address"
-    contact_name: str = "Your name"
-    organization: str = "Organization or group (optional)"
-    title: str = "Name of your activity"
-    event_type: str = "What type of activity is it?"
-    description: str = "Describe your activity"
-    event_date: str = "Date of the activity"
-    start_time: str = "Start time"
-    end_time: str = "End time"
-    location: str = "Which community area or neighborhood is it rooted in?"
-    zip: str = "ZIP code (optional)"
-    link: str = "Link to join or register"
-    languages: str = "Languages"
-    contact_phone: str = "Phone (optional, for staff only)"
-    public_consent: str = "May we show this activity on the public healing map?"
-    approved: str = "Approved"
+    #: The question's text, as the sheet's header row has it (matched after trimming and case-folding).
+    header: str = Field(min_length=1)
+    #: Its column in the CSV files and key in events.geojson; the header as a slug when empty.
+    #: Keep it when the question's wording changes, and the column stays where spreadsheets expect it.
+    name: str = Field(default="", pattern=r"^([a-z][a-z0-9_]*)?$")
+    label: str = ""
+    label_es: str = ""
+    #: true: on the map (popup, list), in events.csv and events.geojson; false: in staff/ files only.
+    public: bool = False
+    type: Literal["text", "choice", "multi-choice", "yes-no"] = "text"
+    #: Offer the answers as a filter on the map (choice, multi-choice and yes-no questions that are public).
+    filter: bool = False
+    #: The form's answers, in the form's order: answers are matched to them whatever their case.
+    choices: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        if not self.header.strip():
+            raise ValueError("header must not be blank")
+        if not table.slug(self.name or self.header):
+            raise ValueError(f"give a name (letters, digits, _) for {self.header!r}")
+        if self.filter and (self.type == "text" or not self.public):
+            raise ValueError(f"{self.header!r}: only a public choice, multi-choice or yes-no question can be a "
+                             "filter")
+        if self.choices and self.type not in ("choice", "multi-choice"):
+            raise ValueError(f"{self.header!r}: choices are for choice and multi-choice questions")
+        return self
+
+    def field(self) -> table.Field:
+        """This question as a :class:`sync.fields.Field`."""
+        return table.extra_field(header=self.header.strip(), name=self.name, label=self.label,
+                                 label_es=self.label_es, public=self.public, type=self.type, filter=self.filter,
+                                 choices=self.choices)
+
+
+class _FieldsBase(_Strict):
+    """Header text of each canonical field (matched after trimming and case-folding).
+
+    One key per question of :mod:`sync.fields`, whose default is the default form's
+    header; ``extra`` adds staff's own questions.
+    """
+
+    #: Staff's own questions, each shown on the map or kept for staff (README, "Add a question to the form").
+    extra: tuple[ExtraFieldConfig, ...] = ()
     #: Fields whose column may be absent from the sheet (staff add ``Approved`` later).
-    optional: FieldNames = ("approved",)
+    optional: tuple[str, ...] = tuple(f.name for f in table.QUESTIONS if f.optional)
 
+    @field_validator("optional")
+    @classmethod
+    def _known_optional(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        extras = {extra.field().name for extra in info.data.get("extra", ())}
+        unknown = sorted(set(value) - set(CANONICAL_FIELDS) - extras)
+        if unknown:
+            raise ValueError(f"unknown field(s) {', '.join(unknown)}")
+        return value
 
-    def headers(self) -> dict[str, str]:
+    @model_validator(mode="after")
+    def _distinct_extras(self):
+        seen_headers = {" ".join(h.split()).casefold(): name for name, h in self.builtin_headers().items()}
+        seen_names: set[str] = set()
+        for extra in self.extra_fields():
+            folded = " ".join(extra.header.split()).casefold()
+            if folded in seen_headers:
+                raise ValueError(f"extra question {extra.header!r} has the header of {seen_headers[folded]}")
+            if extra.name in table.RESERVED_NAMES or extra.name in seen_names:
+                raise ValueError(f"extra question {extra.header!r}: the name {extra.name!r} is taken; "
+                                 "give it another with name = \"…\"")
+            seen_headers[folded], seen_names = extra.name, seen_names | {extra.name}
+        return self
+
+    def builtin_headers(self) -> dict[str, str]:
         """Canonical field → header text."""
         return {name: getattr(self, name) for name in CANONICAL_FIELDS}
+
+    def headers(self) -> dict[str, str]:
+        """Every question's name → its header: the built-in fields, then the extra questions."""
+        return {**self.builtin_headers(), **{f.name: f.header for f in self.extra_fields()}}
+
+    def extra_fields(self) -> tuple[table.Field, ...]:
+        """The extra questions as fields, in config order."""
+        return tuple(extra.field() for extra in self.extra)
+
+    def public_extras(self) -> tuple[table.Field, ...]:
+        """The extra questions the map and the public files show."""
+        return tuple(f for f in self.extra_fields() if f.role == "public")
+
+
+if TYPE_CHECKING:
+    FieldsConfig = _FieldsBase
+else:
+    #: The ``[fields]`` section: one header per question of :data:`sync.fields.QUESTIONS`, defaults from there.
+    FieldsConfig = create_model("FieldsConfig", __base__=_FieldsBase, __module__=__name__,
+                                __doc__=_FieldsBase.__doc__, **{f.name: (str, f.header) for f in table.QUESTIONS})
 
 
 class ValidationConfig(_Strict):

@@ -68,6 +68,13 @@ class ContactScrubber:
                 setattr(r, attribute, cleaned)
                 r.add(Reason("contact_removed", f"contact details removed from the {label}", "warning", field))
 
+    def clean_texts(self, texts: list[str], *, name: str, phone: str) -> list[str]:
+        """Each text cleaned as :meth:`scrub` cleans a public field, given the host's name and phone as typed."""
+        own = _Own(name, phone)
+        if not any("@" in t or _SEVEN_DIGITS.search(t) or own.may_name(t) for t in texts):
+            return texts
+        return [self.clean(t, own) for t in texts]
+
     def clean(self, text: str, own: _Own | None = None) -> str:
         """``text`` with every email and phone number, and the host's own ones, replaced by :data:`REMOVED`."""
         spans = []

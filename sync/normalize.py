@@ -21,20 +21,14 @@ import email_validator
 import phonenumbers
 from rapidfuzz import fuzz, process
 
-from sync.config import CANONICAL_FIELDS, Config, FieldsConfig
+from sync.config import Config, FieldsConfig
 from sync.contacts import ContactScrubber
 from sync.errors import HeaderMismatch
+from sync.fields import QUESTIONS, Field
 from sync.records import Reason, Response, RowCells, SheetTable
 
-#: How fields are named in messages staff read.
-FIELD_LABELS = {
-    "submitted_at": "timestamp", "contact_email": "email", "contact_name": "name",
-    "organization": "organization", "title": "activity name", "event_type": "activity type",
-    "description": "description", "event_date": "date", "start_time": "start time",
-    "end_time": "end time", "location": "location", "zip": "ZIP code", "link": "link",
-    "languages": "languages", "contact_phone": "phone", "public_consent": "consent",
-    "approved": "approval",
-}
+#: How fields are named in messages staff read (the labels of :mod:`sync.fields`).
+FIELD_LABELS = {f.name: f.label for f in QUESTIONS}
 
 _YES = frozenset({"yes", "y", "true", "sí", "si", "x", "✓", "✔", "approved", "1"})
 _NO = frozenset({"no", "n", "false", "0", "rejected"})
@@ -57,14 +51,14 @@ def map_headers(headers: list[str], fields: FieldsConfig) -> dict[str, int]:
     with the sheet's unmatched headers as likely renames; unmatched headers
     alone are ignored (staff may add their own columns).
     """
-    wanted = {_fold(text): name for name, text in fields.headers().items()}
+    expected = fields.headers()  # the built-in questions, then staff's own ([[fields.extra]])
+    wanted = {_fold(text): name for name, text in expected.items()}
     positions: dict[str, list[int]] = {}
     for index, header in enumerate(headers):
         positions.setdefault(_fold(header), []).append(index)
     duplicated = [headers[idx[0]] for key, idx in positions.items() if key in wanted and len(idx) > 1]
     columns = {wanted[key]: idx[0] for key, idx in positions.items() if key in wanted}
-    missing = [fields.headers()[name] for name in CANONICAL_FIELDS
-               if name not in columns and name not in fields.optional]
+    missing = [text for name, text in expected.items() if name not in columns and name not in fields.optional]
     unknown = [h for h in headers if h.strip() and _fold(h) not in wanted]
     if duplicated:
         raise HeaderMismatch(
@@ -202,12 +196,13 @@ def normalize_phone(text: str, region: str) -> tuple[str, bool]:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL), True
 
 
-#: The fields :meth:`Normalizer.row` reads.
-_ROW_FIELDS = (
-    "submitted_at", "contact_email", "contact_name", "contact_phone", "organization", "title", "event_type",
-    "description", "event_date", "start_time", "end_time", "location", "zip", "link", "languages",
-    "public_consent", "approved",
-)
+#: The fields :meth:`Normalizer.row` reads: the built-in questions, in the table's order.
+_ROW_FIELDS = tuple(f.name for f in QUESTIONS)
+#: The order of :meth:`Normalizer.row`'s steps (each field's ``normalizer``); it is the order of the reasons
+#: staff read. ``scrub`` takes contact details out of the public text once the host's name and phone are known.
+_STEP_ORDER = ("timestamp", "email", "phone", "text", "multiline", "event_type", "scrub", "date", "time", "link",
+               "languages", "yes-no")
+_MULTILINE = frozenset(f.name for f in QUESTIONS if f.normalizer == "multiline")
 
 
 class Normalizer:
@@ -229,13 +224,32 @@ class Normalizer:
         self._scrubber = ContactScrubber(region=config.validation.phone_region)
         #: Sheet headers outside the mapping, set by :meth:`cells`; ignored but reported.
         self.ignored_headers: list[str] = []
-        #: Field name → column index of the last table, set by :meth:`cells`.
+        #: Field name → column index of the last table, set by :meth:`cells` (staff's own questions included).
         self.columns: dict[str, int] = {}
+        #: The part of :attr:`columns` a response's decision depends on: the built-in questions only, so
+        #: adding, renaming or removing one of staff's own questions keeps every stored decision.
+        self.decision_columns: dict[str, int] = {}
         self._complete, self._getter = False, None
+        self._extras = config.fields.extra_fields()
+        self._choices = {f.name: {_fold(c): c for c in f.choices} for f in self._extras}
+        self._answers_of: dict[tuple[str, str], tuple[str, ...]] = {}
+        self._steps = self._plan()
+
+    def _plan(self) -> list[tuple]:
+        """Each step of :meth:`row` with the field it reads and where its cell is in :meth:`_pick`'s tuple."""
+        steps = {"timestamp": self._submitted, "email": self._email, "phone": self._phone, "text": self._text,
+                 "multiline": self._text, "event_type": self._event_type, "date": self._date, "time": self._time,
+                 "link": self._link, "languages": self._languages_step, "yes-no": self._yes_no}
+        at = {name: index for index, name in enumerate(_ROW_FIELDS)}
+        plan = [(_STEP_ORDER.index(f.normalizer), steps[f.normalizer], at[f.name], f) for f in QUESTIONS]
+        plan.append((_STEP_ORDER.index("scrub"), self._scrub, at["contact_phone"], None))
+        return [(step, index, f) for _, step, index, f in sorted(plan, key=lambda p: (p[0], p[2]))]
 
     def cells(self, table: SheetTable) -> list[RowCells]:
         """Each data row as field → cell text (a :class:`RowCells` view), after matching the header row."""
         self.columns = columns = map_headers(table.headers, self.config.fields)
+        self.decision_columns = columns if not self._extras else {
+            name: index for name, index in columns.items() if name in _ROW_FIELDS}
         self._complete = all(name in columns for name in _ROW_FIELDS)
         # An absent optional column reads the "" that _pick appends to the row (index -1).
         self._getter = operator.itemgetter(*(columns.get(name, -1) for name in _ROW_FIELDS))
@@ -244,63 +258,63 @@ class Normalizer:
         return [RowCells(columns, row) for row in table.rows]
 
     def table(self, table: SheetTable) -> list[Response]:
-        """Normalize every data row of a table."""
-        return [self.row(cells, table.row_number(offset)) for offset, cells in enumerate(self.cells(table))]
+        """Normalize every data row of a table (staff's own questions included)."""
+        responses = [self.row(cells, table.row_number(offset)) for offset, cells in enumerate(self.cells(table))]
+        self.extras(responses)
+        return responses
 
     def row(self, cells: Mapping[str, str], row_number: int) -> Response:
-        (submitted, email, name, phone, organization, title, kind, description, day, start, end, location, zip_code,
-         link, languages, consent, approved) = self._pick(cells)
+        """One response from its cells: each field's step (its ``normalizer`` in :mod:`sync.fields`), in order."""
+        texts = [clean_text(text, multiline=True) if name in _MULTILINE else clean_text(text)
+                 for name, text in zip(_ROW_FIELDS, self._pick(cells))]
         r = Response(row_number=row_number, raw=cells)
-        r.contact_name = clean_text(name)
-        r.organization = clean_text(organization)
-        r.title = clean_text(title)
-        r.description = clean_text(description, multiline=True)
-        r.location_text = clean_text(location)
-        r.zip = clean_text(zip_code)
-        self._submitted(r, clean_text(submitted))
-        self._email(r, clean_text(email))
-        phone = clean_text(phone)
-        self._phone(r, phone)
-        self._event_type(r, clean_text(kind))
-        self._scrubber.scrub(r, name=r.contact_name, phone=phone)
-        self._schedule(r, clean_text(day), clean_text(start), clean_text(end))
-        r.link, problem = normalize_link(clean_text(link))
-        if problem:
-            r.add(problem)
-        r.languages = self._language_list(clean_text(languages))
-        self._yes_no(r, "public_consent", clean_text(consent))
-        self._yes_no(r, "approved", clean_text(approved))
+        for step, index, field in self._steps:
+            step(r, field, texts[index])
         return r
 
     def _pick(self, cells: Mapping[str, str]) -> tuple[str, ...]:
         """The cells :meth:`row` reads, in :data:`_ROW_FIELDS` order; ``""`` for an absent column."""
         # A view over a row of the last table: index its list directly, no lookup by name.
-        if type(cells) is RowCells and cells._columns is self.columns:
-            row = cells._row
+        if type(cells) is RowCells and cells.columns is self.columns:
+            row = cells.row
             return self._getter(row) if self._complete else self._getter(row + [""])
         return tuple(cells.get(name, "") for name in _ROW_FIELDS)
 
-    def _submitted(self, r: Response, text: str) -> None:
+    def _text(self, r: Response, field: Field, text: str) -> None:
+        setattr(r, field.attribute, text)
+
+    def _scrub(self, r: Response, field: Field | None, phone: str) -> None:
+        self._scrubber.scrub(r, name=r.contact_name, phone=phone)
+
+    def _link(self, r: Response, field: Field, text: str) -> None:
+        r.link, problem = normalize_link(text)
+        if problem:
+            r.add(problem)
+
+    def _languages_step(self, r: Response, field: Field, text: str) -> None:
+        r.languages = self._language_list(text)
+
+    def _submitted(self, r: Response, field: Field, text: str) -> None:
         if text:
             r.submitted_at = parse_timestamp(text, self.order, self.zone)
             if r.submitted_at is None:
                 r.add(Reason("timestamp_invalid", f"timestamp {text!r} is not a date and time", "warning", "submitted_at"))
 
-    def _email(self, r: Response, text: str) -> None:
+    def _email(self, r: Response, field: Field, text: str) -> None:
         if not text:
             return
         r.contact_email, valid = normalize_email(text)
         if not valid:
             r.add(Reason("email_invalid", f"contact email {text!r} is not a valid address", "warning", "contact_email"))
 
-    def _phone(self, r: Response, text: str) -> None:
+    def _phone(self, r: Response, field: Field, text: str) -> None:
         if not text:
             return
         r.contact_phone, valid = normalize_phone(text, self.validation.phone_region)
         if not valid:
             r.add(Reason("phone_invalid", f"phone {text!r} is not a valid number", "warning", "contact_phone"))
 
-    def _event_type(self, r: Response, text: str) -> None:
+    def _event_type(self, r: Response, field: Field, text: str) -> None:
         if not text:
             return
         if text not in self._type_of:
@@ -317,17 +331,11 @@ class Normalizer:
             return known, ""
         return self.validation.other_type, _OTHER_PREFIX.sub("", text).strip()
 
-    def _schedule(self, r: Response, day_text: str, start_text: str, end_text: str) -> None:
-        if day_text:
-            r.event_date = parse_date(day_text, self.order)
+    def _date(self, r: Response, field: Field, text: str) -> None:
+        if text:
+            r.event_date = parse_date(text, self.order)
             if r.event_date is None:
-                r.add(Reason("date_invalid", f"date {day_text!r} is not a date", "rejected", "event_date"))
-        start = self._time(r, "start_time", start_text)
-        end = self._time(r, "end_time", end_text)
-        if r.event_date is not None and start is not None:
-            r.starts_at = self._moment(r.event_date, start)
-            if end is not None:
-                r.ends_at = self._moment(r.event_date, end)
+                r.add(Reason("date_invalid", f"date {text!r} is not a date", "rejected", field.name))
 
     def _moment(self, day: date, moment: time) -> datetime:
         key = (day, moment)
@@ -335,13 +343,16 @@ class Normalizer:
             self._moments[key] = datetime.combine(day, moment, tzinfo=self.tz)
         return self._moments[key]
 
-    def _time(self, r: Response, field: str, text: str) -> time | None:
+    def _time(self, r: Response, field: Field, text: str) -> None:
+        """A start or end time, on the activity's date (an end time only once the start is known)."""
         if not text:
-            return None
+            return
         parsed = parse_time(text)
         if parsed is None:
-            r.add(Reason(f"{field}_invalid", f"{FIELD_LABELS[field]} {text!r} is not a time of day", "rejected", field))
-        return parsed
+            r.add(Reason(f"{field.name}_invalid", f"{field.label} {text!r} is not a time of day", "rejected",
+                         field.name))
+        elif r.event_date is not None and (field.attribute == "starts_at" or r.starts_at is not None):
+            setattr(r, field.attribute, self._moment(r.event_date, parsed))
 
     def _language_list(self, text: str) -> tuple[str, ...]:
         if text not in self._languages_of:
@@ -356,11 +367,85 @@ class Normalizer:
                 seen.setdefault(self._languages.get(_fold(part), part), None)
         return tuple(seen)
 
-    def _yes_no(self, r: Response, field: str, text: str) -> None:
+    def _yes_no(self, r: Response, field: Field, text: str) -> None:
         value = parse_yes_no(text) if text else None
-        setattr(r, field, value)
+        setattr(r, field.attribute, value)
         if text and value is None:
-            r.add(Reason(f"{field}_unclear", f"{FIELD_LABELS[field]} answer {text!r} is neither yes nor no", "warning", field))
+            r.add(Reason(f"{field.name}_unclear", f"{field.label} answer {text!r} is neither yes nor no", "warning",
+                         field.name))
+
+    # --- staff's own questions ([[fields.extra]]) ---
+
+    def extras(self, responses: list[Response]) -> None:
+        """Set each response's answers to staff's own questions, from its cells.
+
+        Never stored with a decision: worked out again each run, so adding, renaming or
+        removing a question changes no stored decision. Public answers lose any contact
+        details, as the built-in public text does (warning ``contact_removed``).
+        """
+        if not self._extras:
+            return
+        public = [f for f in self._extras if f.role == "public"]
+        for r in responses:
+            raw = r.raw
+            answers = {f.name: self._answer(f, raw.get(f.name, "")) for f in self._extras}
+            for f in public:
+                if answers[f.name] and f.type in ("text", "choice", "multi-choice"):
+                    self._scrub_answer(r, f, answers)
+            r.extras = answers
+
+    def _answer(self, field: Field, cell: str) -> str | tuple[str, ...]:
+        if field.type == "text":
+            return clean_text(cell, multiline=True)
+        text = clean_text(cell)
+        if field.type == "yes-no":
+            value = parse_yes_no(text) if text else None
+            return text if value is None else ("yes" if value else "no")
+        key = (field.name, text)
+        if key not in self._answers_of:
+            self._answers_of[key] = self._choices_in(field, text)
+        answer = self._answers_of[key]
+        return answer if field.type == "multi-choice" else (answer[0] if answer else "")
+
+    def _choices_in(self, field: Field, text: str) -> tuple[str, ...]:
+        """The configured choices an answer names, in their own spelling; other answers as typed.
+
+        A multi-choice cell joins the answers with ", " (as Google Forms writes checkboxes),
+        so a choice that itself holds a comma is matched whole before splitting the rest.
+        """
+        known = self._choices[field.name]
+        if field.type == "choice" or not text:
+            return (known.get(_fold(text), text),) if text else ()
+        parts = [part.strip() for part in text.split(",")]
+        found: dict[str, None] = {}
+        start = 0
+        while start < len(parts):
+            for end in range(len(parts), start, -1):
+                choice = known.get(_fold(", ".join(parts[start:end])))
+                if choice is not None:
+                    found.setdefault(choice, None)
+                    start = end
+                    break
+            else:
+                if parts[start]:
+                    found.setdefault(parts[start], None)
+                start += 1
+        return tuple(found)
+
+    def _scrub_answer(self, r: Response, field: Field, answers: dict) -> None:
+        value = answers[field.name]
+        texts = list(value) if isinstance(value, tuple) else [value]
+        own = [t for t in texts if t not in field.choices]  # a configured choice is the form's words, not the host's
+        if not own:
+            return
+        cleaned = self._scrubber.clean_texts(own, name=r.contact_name, phone=clean_text(r.raw.get("contact_phone", "")))
+        if cleaned == own:
+            return
+        swap = dict(zip(own, cleaned))
+        texts = [swap.get(t, t) for t in texts]
+        answers[field.name] = tuple(texts) if isinstance(value, tuple) else texts[0]
+        r.add(Reason("contact_removed", f"contact details removed from the answer to {field.label!r}", "warning",
+                     field.name))
 
 
 def required_present(r: Response, field: str) -> bool:

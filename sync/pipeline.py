@@ -133,7 +133,7 @@ def decide(table: SheetTable, config: Config, *, geography: Geography, timer: St
     with timer("normalize"):
         rows = normalizer.cells(table)
         if state:
-            fingerprints = row_fingerprints(config_fingerprint(config), normalizer.columns, table.rows)
+            fingerprints = row_fingerprints(config_fingerprint(config), normalizer.decision_columns, table.rows)
             stored = state.load_decisions()
         else:
             fingerprints, stored = [None] * len(rows), {}
@@ -175,6 +175,8 @@ def decide(table: SheetTable, config: Config, *, geography: Geography, timer: St
             new = {fp: codec.encode(r) for fp, r in fresh if not any(x.recheck for x in r.reasons)}
             state.update_decisions(stale=[fp for fp in stored if fp not in reused and fp not in new], fresh=new)
             del stored
+    with timer("normalize"):
+        normalizer.extras(responses)  # staff's own questions: never stored, so worked out for every row
     with timer("validate"):
         mark_superseded(responses)
         for r in responses:

@@ -89,6 +89,16 @@ class RowCells(Mapping):
         self._columns = columns
         self._row = row
 
+    @property
+    def columns(self) -> dict[str, int]:
+        """The header mapping, field name → column index: one dict, shared by every row of the table."""
+        return self._columns
+
+    @property
+    def row(self) -> list[str]:
+        """The sheet row's cells, every column, as the source read them (do not change them)."""
+        return self._row
+
     def __getitem__(self, name: str) -> str:
         return self._row[self._columns[name]]
 
@@ -151,14 +161,42 @@ class Location:
     note: str = ""
 
 
+class _NoExtras(Mapping):
+    """An empty read-only mapping that pickles as itself: the extras of a response without any."""
+
+    __slots__ = ()
+
+    def __getitem__(self, name: str):
+        raise KeyError(name)
+
+    def __iter__(self):
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+    def __repr__(self) -> str:
+        return "{}"
+
+    def __reduce__(self):
+        return "NO_EXTRAS"
+
+
+#: The extras of every response without any: one shared empty mapping, not a dict per response.
+NO_EXTRAS: Mapping[str, str | tuple[str, ...]] = _NoExtras()
+
+
 @dataclass(slots=True)
 class Response:
     """One form response after normalization.
 
     Text fields are trimmed and NFC-normalized; parsed values are ``None`` when
     absent or unparseable (the matching :class:`Reason` says which). ``raw`` is
-    the row's mapped cells, field name → text (a read-only mapping). Slots, not a
-    ``__dict__``: a 10-million-cell sheet holds 600,000 of these.
+    the row's mapped cells, field name → text (a read-only mapping). ``extras`` are the
+    answers to staff's own questions (``[[fields.extra]]``), by field name: text, or a
+    tuple of answers for a multi-choice question; they are worked out again each run
+    from ``raw``, never stored with the decision. Slots, not a ``__dict__``: a
+    10-million-cell sheet holds 600,000 of these.
     """
 
     row_number: int
@@ -184,6 +222,7 @@ class Response:
     reasons: list[Reason] = field(default_factory=list)
     location: Location | None = None
     status: Status | None = None
+    extras: Mapping[str, str | tuple[str, ...]] = field(default_factory=lambda: NO_EXTRAS)
 
     def add(self, reason: Reason) -> None:
         self.reasons.append(reason)

@@ -37,6 +37,7 @@ import filelock
 
 from sync.config import Config
 from sync.errors import SyncLocked
+from sync.fields import QUESTION_NAMES, QUESTIONS
 from sync.publish.files import PRIVATE_FILE, PRIVATE_FOLDER, make_folder, publish_error, tighten, writing
 from sync.records import Location, Precision, Reason, Response, RowCells, Status
 
@@ -81,7 +82,11 @@ def config_fingerprint(config: Config) -> str:
     relevant = {
         "version": STATE_VERSION,
         "campaign": config.campaign.model_dump(mode="json"),
-        "fields": config.fields.model_dump(mode="json"),
+        # the built-in questions' headers only: staff's own questions ([[fields.extra]]) decide nothing,
+        # so adding, renaming or removing one keeps every stored decision
+        "fields": {**config.fields.builtin_headers(),
+                   "optional": [name for name in config.fields.optional if name in QUESTION_NAMES]},
+        "layout": _TEXT_CELLS,
         "validation": config.validation.model_dump(mode="json"),
         "location": config.location.model_dump(mode="json"),
         # only the keys that change answers; limits and timeouts do not
@@ -97,7 +102,8 @@ def config_fingerprint(config: Config) -> str:
 def row_fingerprints(config_fp: str, columns: Mapping[str, int], rows: Iterable[Sequence[str]]) -> list[bytes]:
     """Each row's identity for caching: its mapped cells under one config (16 bytes of SHA-256).
 
-    ``columns`` maps field name → column index; the same answers in other columns give the same fingerprint.
+    ``columns`` maps field name → column index; the same answers in other columns give the same
+    fingerprint. They are the built-in questions' (``Normalizer.decision_columns``): the cells a decision reads.
     """
     names = sorted(columns)
     prefix = _fingerprint_prefix(config_fp, names)
@@ -117,23 +123,22 @@ def _digest(prefix: bytes, values: tuple) -> bytes:
     return hashlib.sha256(prefix + marshal.dumps(values, 2)).digest()[:16]
 
 
-#: Response text fields and the cell each is normalized from; stored only when normalizing changed it.
-_TEXT_CELLS = (
-    ("contact_email", "contact_email"), ("contact_name", "contact_name"), ("contact_phone", "contact_phone"),
-    ("organization", "organization"), ("title", "title"), ("event_type", "event_type"),
-    ("description", "description"), ("location_text", "location"), ("zip", "zip"), ("link", "link"),
-)
-#: Response's fields in declaration order, as DecisionCodec.decode passes them.
-_RESPONSE_FIELDS = (
-    "row_number", "raw", "submitted_at", "contact_email", "contact_name", "contact_phone", "organization", "title",
-    "event_type", "event_type_detail", "description", "event_date", "starts_at", "ends_at", "location_text", "zip",
-    "link", "languages", "public_consent", "approved", "reasons", "location", "status",
-)
+_QUESTION_SET = frozenset(QUESTION_NAMES)
+#: Response text fields and the cell each is normalized from, in the order of :mod:`sync.fields`; stored only
+#: when normalizing changed it. The order is part of the config fingerprint, so a new order decides rows again.
+_TEXT_CELLS = tuple((f.attribute, f.name) for f in QUESTIONS if f.text_attribute)
+_TEXT_ATTRIBUTES = tuple(attribute for attribute, _ in _TEXT_CELLS)
+#: Response's other fields the stored tuple holds, each by name in :meth:`DecisionCodec.decode`.
+_VALUE_FIELDS = ("submitted_at", "event_type_detail", "event_date", "starts_at", "ends_at", "languages",
+                 "public_consent", "approved", "reasons", "location", "status")
+#: Response's fields no decision stores: the row's own (its number and cells) and what each run works out again.
+_NOT_STORED = ("row_number", "raw", "extras")
 _REASON_FIELDS = tuple(f.name for f in dataclasses.fields(Reason))
 _LOCATION_FIELDS = tuple(f.name for f in dataclasses.fields(Location))
-#: Whether :class:`DecisionCodec` knows every field of Response, in order; a new field falls back to
-#: pickle (slower, never wrong) until the codec learns it (tests/test_state_codec.py fails meanwhile).
-CODEC_COMPLETE = (tuple(f.name for f in dataclasses.fields(Response)) == _RESPONSE_FIELDS
+#: Whether :class:`DecisionCodec` knows every field of Response; a new field falls back to pickle
+#: (slower, never wrong) until the codec learns it (tests/test_state_codec.py fails meanwhile).
+CODEC_COMPLETE = (sorted(f.name for f in dataclasses.fields(Response))
+                  == sorted(_TEXT_ATTRIBUTES + _VALUE_FIELDS + _NOT_STORED)
                   and _LOCATION_FIELDS[0] == "precision")
 _PRECISIONS = {p.value: p for p in Precision}
 _STATUSES = {s.value: s for s in Status}
@@ -208,10 +213,10 @@ class DecisionCodec:
     def _cells(self, cells: Mapping[str, str]) -> tuple[str, ...]:
         """The cells the text fields come from, in :data:`_TEXT_CELLS` order (``""`` when absent)."""
         if type(cells) is RowCells:
-            columns = cells._columns
+            columns = cells.columns
             if self._pickers is None or self._pickers[0] is not columns:
                 self._pickers = columns, operator.itemgetter(*(columns.get(key, -1) for _, key in _TEXT_CELLS))
-            return self._pickers[1](cells._row + [""])  # -1: the "" of an absent column
+            return self._pickers[1](cells.row + [""])  # -1: the "" of an absent column
         return tuple(cells.get(key, "") for _, key in _TEXT_CELLS)
 
     # --- decode ---
@@ -224,16 +229,17 @@ class DecisionCodec:
             return r
         (submitted, texts, detail, day, starts, ends, languages, consent, approved, reasons, location,
          status) = marshal.loads(memoryview(blob)[1:])
-        email, name, phone, organization, title, kind, description, place, zip_code, link = (
-            cell if value is None else value for value, cell in zip(texts, self._cells(cells)))
         when = self._when
-        return Response(
-            row_number, cells, when(submitted), email, name, phone, organization, title, kind, detail, description,
-            None if day is None else self._day(day), when(starts), when(ends), place, zip_code, link,
-            self._languages.setdefault(languages, languages), consent, approved,
-            [self._reason(x) for x in reasons], None if location is None else self._location(location),
-            None if status is None else _STATUSES[status],
+        r = Response(
+            row_number=row_number, raw=cells, submitted_at=when(submitted), event_type_detail=detail,
+            event_date=None if day is None else self._day(day), starts_at=when(starts), ends_at=when(ends),
+            languages=self._languages.setdefault(languages, languages), public_consent=consent, approved=approved,
+            reasons=[self._reason(x) for x in reasons], location=None if location is None else self._location(location),
+            status=None if status is None else _STATUSES[status],
         )
+        for attribute, value, cell in zip(_TEXT_ATTRIBUTES, texts, self._cells(cells)):
+            setattr(r, attribute, cell if value is None else value)
+        return r
 
     def _when(self, text: str | None) -> datetime | None:
         if text is None:

@@ -9,13 +9,15 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import datetime
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sync.config import Config
+from sync.fields import EVENT_VIEW, FIELDS, STAFF_VIEW, columns
 from sync.publish.exports import (
-    PUBLIC_COLUMNS, REJECTED_COLUMNS, STAFF_COLUMNS, geojson_bytes, public_csv_values, rejected_values,
-    staff_values, values_csv_bytes,
+    PUBLIC_COLUMNS, REJECTED_COLUMNS, STAFF_COLUMNS, geojson_bytes, public_csv_values, rejected_values, row_writer,
+    values_csv_bytes,
 )
 from sync.records import Location, Precision, Response, Status
 
@@ -78,30 +80,18 @@ class _PublicEvents:
         self.geography = geography
         self._points: dict[int, tuple] = {}
         self._texts: dict[int, tuple] = {}
+        self._cells = [(FIELDS[name].csv, _EVENT_CELLS[name]) for name in EVENT_VIEW]
+        #: Public custom questions: (key, field name, whether a list) each.
+        self._extras = [(f.csv, f.name, f.type == "multi-choice") for f in config.fields.public_extras()]
 
     def event(self, r: Response) -> dict:
-        loc = r.location
-        lat, lon, place, shown = self._point(loc)
-        return {
-            "id": event_id(r),
-            "title": r.title,
-            "organization": r.organization,
-            "type": r.event_type,
-            "type_detail": r.event_type_detail,
-            "description": r.description,
-            "date": self._iso(r.event_date),
-            "starts_at": self._iso(r.starts_at) if r.starts_at else "",
-            "ends_at": self._iso(r.ends_at) if r.ends_at else "",
-            "languages": list(r.languages),
-            "link": r.link,
-            "community_area": loc.community_area,
-            "community_area_name": loc.community_area_name or "",
-            "side": loc.side or "",
-            "precision": shown.value,
-            "place": place,
-            "lat": lat,
-            "lon": lon,
-        }
+        """The public columns of :data:`sync.fields.EVENT_VIEW`, then the public custom questions' answers."""
+        point = self._point(r.location)
+        event = {key: cell(self, r, point) for key, cell in self._cells}
+        for key, name, many in self._extras:
+            answer = r.extras.get(name, "")
+            event[key] = list(answer) if many else answer
+        return event
 
     def _point(self, loc: Location) -> tuple:
         # Keyed by identity (the object is kept, so its id is not reused): hashing a Location
@@ -112,10 +102,36 @@ class _PublicEvents:
         return known[1]
 
     def _iso(self, moment) -> str:
+        if moment is None:
+            return ""
         known = self._texts.get(id(moment))
         if known is None or known[0] is not moment:
             known = self._texts[id(moment)] = (moment, moment.isoformat())
         return known[1]
+
+
+#: How each public column is worked out, by field name: (builder, response, public point) → value.
+#: The point is :func:`public_point`'s (lat, lon, place label, precision shown).
+_EVENT_CELLS: dict[str, Callable[[_PublicEvents, Response, tuple], object]] = {
+    "id": lambda b, r, point: event_id(r),
+    "title": lambda b, r, point: r.title,
+    "organization": lambda b, r, point: r.organization,
+    "event_type": lambda b, r, point: r.event_type,
+    "type_detail": lambda b, r, point: r.event_type_detail,
+    "description": lambda b, r, point: r.description,
+    "event_date": lambda b, r, point: b._iso(r.event_date),
+    "starts_at": lambda b, r, point: b._iso(r.starts_at),
+    "ends_at": lambda b, r, point: b._iso(r.ends_at),
+    "languages": lambda b, r, point: list(r.languages),
+    "link": lambda b, r, point: r.link,
+    "community_area": lambda b, r, point: r.location.community_area,
+    "community_area_name": lambda b, r, point: r.location.community_area_name or "",
+    "side": lambda b, r, point: r.location.side or "",
+    "precision": lambda b, r, point: point[3].value,
+    "place": lambda b, r, point: point[2],
+    "lat": lambda b, r, point: point[0],
+    "lon": lambda b, r, point: point[1],
+}
 
 
 def side_areas(config: Config, geography: Geography) -> dict[str, list[int]]:
@@ -144,13 +160,16 @@ def build_outputs(responses: list[Response], events: list[dict], report: dict, *
     from sync.publish.summit import render_summary_page, summit_csv
 
     public, staff = config.public_dir, config.staff_dir
+    extras, public_extras = config.fields.extra_fields(), config.fields.public_extras()
     rejected = [r for r in responses if r.status is Status.REJECTED]
     return {
-        public / "events.csv": values_csv_bytes(PUBLIC_COLUMNS, public_csv_values(events)),
+        public / "events.csv": values_csv_bytes(PUBLIC_COLUMNS + columns((), public_extras),
+                                                public_csv_values(events, public_extras)),
         public / "events.geojson": geojson_bytes(events),
         public / "index.html": render_map_page(events, areas=geography.outlines, config=config,
                                                generated_at=generated_at, sides=side_areas(config, geography)),
-        staff / "responses.csv": values_csv_bytes(STAFF_COLUMNS, map(staff_values, responses)),
+        staff / "responses.csv": values_csv_bytes(STAFF_COLUMNS + columns((), extras),
+                                                  map(row_writer(STAFF_VIEW, extras), responses)),
         staff / "rejected.csv": values_csv_bytes(REJECTED_COLUMNS, map(rejected_values, rejected)),
         staff / "report.json": report_json(report),
         staff / "summit.csv": summit_csv(events, geography),

@@ -12,31 +12,23 @@ import csv
 import io
 import json
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import islice
+from operator import attrgetter
 
+from sync.fields import EVENT_VIEW, REJECTED_VIEW, STAFF_VIEW, Field, columns
 from sync.reasons import staff_action, staff_title
 from sync.records import Response, Status
 
 #: A text cell starting with one of these is prefixed with ``'``: a set look-up of its first character.
 _FORMULA_FIRST = frozenset(("=", "+", "-", "@", "\t", "\r"))
 
-PUBLIC_COLUMNS = (
-    "id", "title", "organization", "type", "type_detail", "description", "date", "starts_at", "ends_at",
-    "languages", "link", "community_area", "community_area_name", "side", "precision", "place", "lat", "lon",
-)
-
-STAFF_COLUMNS = (
-    "row_number", "status", "reason_codes", "reason_titles", "reasons", "warning_codes", "warnings", "submitted_at", "contact_name", "contact_email",
-    "contact_phone", "organization", "title", "type", "type_detail", "date", "starts_at", "ends_at",
-    "location_text", "zip", "link", "languages", "public_consent", "approved", "community_area",
-    "community_area_name", "side", "venue", "precision", "lat", "lon", "matched", "description",
-)
-
-REJECTED_COLUMNS = (
-    "row_number", "submitted_at", "title", "contact_name", "contact_email", "reason_codes", "reason_titles",
-    "reasons", "staff_actions", "location_text", "link",
-)
+#: ``events.csv``'s columns (:data:`sync.fields.EVENT_VIEW`); public custom questions follow them.
+PUBLIC_COLUMNS = columns(EVENT_VIEW)
+#: ``responses.csv``'s columns (:data:`sync.fields.STAFF_VIEW`); every custom question follows them.
+STAFF_COLUMNS = columns(STAFF_VIEW)
+#: ``rejected.csv``'s columns (:data:`sync.fields.REJECTED_VIEW`).
+REJECTED_COLUMNS = columns(REJECTED_VIEW)
 
 
 def csv_bytes(columns: tuple[str, ...], rows: Iterable[Mapping]) -> bytes:
@@ -66,15 +58,14 @@ def values_csv_bytes(columns: tuple[str, ...], rows: Iterable[Sequence]) -> byte
     return data
 
 
-def public_csv_values(events: Iterable[dict]) -> Iterable[list]:
-    """Public events as ``events.csv`` values in :data:`PUBLIC_COLUMNS` order, one at a time."""
+def public_csv_values(events: Iterable[dict], extras: Sequence[Field] = ()) -> Iterable[list]:
+    """Public events as ``events.csv`` values in :data:`PUBLIC_COLUMNS` order, then the public ``extras``.
+
+    Lists (the languages, a multi-choice answer) are one cell, joined by ", " as the form joins them.
+    """
+    names = PUBLIC_COLUMNS + tuple(f.csv for f in extras)
     for event in events:
-        values = [event.get(c) for c in PUBLIC_COLUMNS]
-        values[_LANGUAGES] = ", ".join(event["languages"])
-        yield values
-
-
-_LANGUAGES = PUBLIC_COLUMNS.index("languages")
+        yield [", ".join(v) if type(v) is list else v for v in map(event.get, names)]
 
 
 def geojson_bytes(events: Iterable[dict]) -> bytes:
@@ -111,67 +102,90 @@ def _iso(value) -> str:
     return value.isoformat() if value is not None else ""
 
 
-def staff_values(r: Response) -> list:
-    """Everything staff need about one response, the exact location included, in :data:`STAFF_COLUMNS` order."""
-    loc = r.location
-    raw = r.raw
-    return [
-        r.row_number,
-        r.status.value if r.status else "",
-        *(_reason_cells(r.reasons) if r.reasons else _NO_REASONS),
-        r.submitted_at.isoformat() if r.submitted_at is not None else raw.get("submitted_at", ""),
-        r.contact_name,
-        r.contact_email,
-        r.contact_phone,
-        r.organization,
-        r.title,
-        r.event_type,
-        r.event_type_detail,
-        r.event_date.isoformat() if r.event_date is not None else raw.get("event_date", ""),
-        r.starts_at.isoformat() if r.starts_at is not None else "",
-        r.ends_at.isoformat() if r.ends_at is not None else "",
-        r.location_text,
-        r.zip,
-        r.link or raw.get("link", ""),
-        ", ".join(r.languages),
-        _YES_NO[r.public_consent],
-        _YES_NO[r.approved],
-        *(_NO_PLACE if loc is None else (loc.community_area, loc.community_area_name or "", loc.side or "",
-                                         loc.venue or "", loc.precision.value, loc.lat, loc.lon, loc.matched)),
-        r.description,
-    ]
-
-
 _YES_NO = {None: "", True: "yes", False: "no"}
-_NO_REASONS = ("", "", "", "", "")
 
 
-def _reason_cells(reasons) -> tuple[str, str, str, str, str]:
-    """reason_codes, reason_titles (from the catalogue), reasons (what was typed), warning_codes, warnings."""
-    blocking = [x for x in reasons if x.severity != "warning"]
-    warnings = [x for x in reasons if x.severity == "warning"]
-    return (" ".join(x.code for x in blocking), "; ".join(staff_title(x.code) for x in blocking),
-            "; ".join(x.message for x in blocking), " ".join(x.code for x in warnings),
-            "; ".join(x.message for x in warnings))
-_NO_PLACE = (None, "", "", "", "", None, None, "")
+def _located(get: Callable, empty=None) -> Callable[[Response], object]:
+    """A cell from the response's location (``empty`` when it has none)."""
+    return lambda r: empty if r.location is None else get(r.location)
 
 
-def rejected_values(r: Response) -> list:
-    """A rejected response's row of ``rejected.csv``, in :data:`REJECTED_COLUMNS` order."""
-    blocking = r.blocking_reasons
-    return [
-        r.row_number,
-        _iso(r.submitted_at) or r.raw.get("submitted_at", ""),
-        r.title,
-        r.contact_name,
-        r.contact_email,
-        " ".join(x.code for x in blocking),
-        "; ".join(staff_title(x.code) for x in blocking),
-        "; ".join(x.message for x in blocking),
-        " ".join(dict.fromkeys(staff_action(x.code) for x in blocking)),
-        r.location_text,
-        r.raw.get("link", ""),
-    ]
+def _or_cell(attribute: str, name: str) -> Callable[[Response], object]:
+    """The parsed value in ISO form, else the cell as the host typed it (staff see a bad date as it was)."""
+    return lambda r: (v.isoformat() if (v := getattr(r, attribute)) is not None else r.raw.get(name, ""))
+
+
+def _joined(codes: bool, blocking: bool, separator: str) -> Callable[[Response], str]:
+    """The codes or messages of the blocking reasons (or the warnings), joined."""
+    def cell(r: Response) -> str:
+        if not r.reasons:
+            return ""
+        return separator.join([x.code if codes else x.message for x in r.reasons
+                               if (x.severity != "warning") is blocking])
+    return cell
+
+
+#: How each column of the staff files is written from a response, by field name (:mod:`sync.fields`).
+STAFF_CELLS: dict[str, Callable[[Response], object]] = {
+    "row_number": attrgetter("row_number"),
+    "status": lambda r: r.status.value if r.status else "",
+    "reason_codes": _joined(True, True, " "),
+    "reason_titles": lambda r: "; ".join(staff_title(x.code) for x in r.blocking_reasons) if r.reasons else "",
+    "reasons": _joined(False, True, "; "),
+    "warning_codes": _joined(True, False, " "),
+    "warnings": _joined(False, False, "; "),
+    "staff_actions": lambda r: " ".join(dict.fromkeys(staff_action(x.code) for x in r.blocking_reasons)),
+    "submitted_at": _or_cell("submitted_at", "submitted_at"),
+    "contact_name": attrgetter("contact_name"),
+    "contact_email": attrgetter("contact_email"),
+    "contact_phone": attrgetter("contact_phone"),
+    "organization": attrgetter("organization"),
+    "title": attrgetter("title"),
+    "event_type": attrgetter("event_type"),
+    "type_detail": attrgetter("event_type_detail"),
+    "event_date": _or_cell("event_date", "event_date"),
+    "starts_at": lambda r: r.starts_at.isoformat() if r.starts_at is not None else "",
+    "ends_at": lambda r: r.ends_at.isoformat() if r.ends_at is not None else "",
+    "location": attrgetter("location_text"),
+    "zip": attrgetter("zip"),
+    "link": lambda r: r.link or r.raw.get("link", ""),
+    "languages": lambda r: ", ".join(r.languages),
+    "public_consent": lambda r: _YES_NO[r.public_consent],
+    "approved": lambda r: _YES_NO[r.approved],
+    "community_area": _located(attrgetter("community_area")),
+    "community_area_name": _located(lambda loc: loc.community_area_name or "", ""),
+    "side": _located(lambda loc: loc.side or "", ""),
+    "venue": _located(lambda loc: loc.venue or "", ""),
+    "precision": _located(lambda loc: loc.precision.value, ""),
+    "lat": _located(attrgetter("lat")),
+    "lon": _located(attrgetter("lon")),
+    "matched": _located(attrgetter("matched"), ""),
+    "description": attrgetter("description"),
+}
+
+
+#: ``rejected.csv`` is for fixing a response with its host: the link as they typed it.
+REJECTED_CELLS = {**STAFF_CELLS, "link": lambda r: r.raw.get("link", "")}
+
+
+def row_writer(view: tuple[str, ...], extras: Sequence[Field] = (), *,
+               cells: Mapping[str, Callable[[Response], object]] = STAFF_CELLS) -> Callable[[Response], list]:
+    """A response's cells for ``view``'s columns (by field name), then its answers to the ``extras``."""
+    cells = [cells[name] for name in view]
+    names = [f.name for f in extras]
+
+    def values(r: Response) -> list:
+        row = [cell(r) for cell in cells]
+        if names:
+            answers = r.extras
+            row += [", ".join(v) if type(v) is tuple else v for v in map(answers.get, names, [""] * len(names))]
+        return row
+
+    return values
+
+
+#: A rejected response's row of ``rejected.csv``, in :data:`REJECTED_COLUMNS` order.
+rejected_values = row_writer(REJECTED_VIEW, cells=REJECTED_CELLS)
 
 
 def reason_summary(responses: list[Response], status: Status) -> dict[str, dict]:

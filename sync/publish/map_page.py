@@ -35,6 +35,7 @@ from branca.element import Figure
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from sync.config import Config
+from sync.fields import EXTRAS_WIRE, FIELDS
 
 log = logging.getLogger("sync")
 
@@ -221,6 +222,8 @@ def _data(events: list[dict], *, areas: dict, config: Config, generated_at: date
                          "\n".join(aliases.get(f["properties"]["number"], []))] for f in areas["features"]),
         "duration": DEFAULT_DURATION_MINUTES,
         "form": _form_url(config),
+        "keys": WIRE_KEYS,
+        "extras": _extras(events, config),
     }
 
 
@@ -244,8 +247,17 @@ def neighbourhood_names(config: Config) -> dict[int, list[str]]:
     return names
 
 
+#: Each field's key in the page's data (``ev``), as :mod:`sync.fields` declares it: the script reads the
+#: same map (``D.keys``), so no key is written down twice.
+WIRE_KEYS = {name: f.wire[0] if len(f.wire) == 1 else list(f.wire) for name, f in FIELDS.items() if f.wire}
+
+
 def _columns(events: list[dict], data: dict, description_chars: int, *, tz) -> dict:
-    """The activities as parallel arrays, with places, organizations and link hosts deduplicated."""
+    """The activities as parallel arrays, with places, organizations and link hosts deduplicated.
+
+    Columns are named by field here and keyed by :data:`WIRE_KEYS` on the way out; staff's own public
+    questions follow under :data:`sync.fields.EXTRAS_WIRE`, one column each (see :func:`_extra_columns`).
+    """
     base = date.fromisoformat(data["base"])
     type_index = {t: i for i, t in enumerate(data["types"])}
     other = data["other_type"]
@@ -253,9 +265,11 @@ def _columns(events: list[dict], data: dict, description_chars: int, *, tz) -> d
     places: dict[tuple, int] = {}
     orgs: dict[str, int] = {}
     hosts: dict[str, int] = {}
-    cols = {k: [] for k in ("id", "t", "o", "y", "x", "d", "s", "e", "l", "h", "u", "p")}
+    named = ("id", "title", "organization", "event_type", "type_detail", "description", "starts_at", "ends_at",
+             "languages", "link_host", "link_rest", "place")
+    cols: dict[str, list] = {name: [] for name in named}
     side_index = {side: k for k, (side, _) in enumerate(data.get("sides", []))}
-    cols["w"] = {}  # activity index → side index, for the few placed only by side of the city
+    sides: dict[str, int] = {}  # activity index → side index, for the few placed only by side of the city
     rows = sorted(events, key=lambda e: (e.get("starts_at") or e.get("date") or "", (e.get("title") or "").casefold()))
     for e in rows:
         start = _parse(e.get("starts_at"), e.get("date"), tz)
@@ -263,25 +277,76 @@ def _columns(events: list[dict], data: dict, description_chars: int, *, tz) -> d
         s = _minutes(start, base) if start else 0
         host, rest = _split_link(e.get("link") or "")
         cols["id"].append(_text(e.get("id")))
-        cols["t"].append(_text(e.get("title")))
-        cols["o"].append(orgs.setdefault(_text(e.get("organization")), len(orgs)))
-        cols["y"].append(type_index.get(e.get("type"), other))
-        cols["x"].append(_text(e.get("type_detail")))
-        cols["d"].append(_excerpt(_text(e.get("description")), description_chars))
-        cols["s"].append(s)
-        cols["e"].append(max(_minutes(end, base) - s, 0) if end and start else -1)
-        cols["l"].append(sum({lang_bit[x] for x in e.get("languages") or () if x in lang_bit}))
-        cols["h"].append(hosts.setdefault(host, len(hosts)))
-        cols["u"].append(rest)
-        cols["p"].append(_place(e, places))
+        cols["title"].append(_text(e.get("title")))
+        cols["organization"].append(orgs.setdefault(_text(e.get("organization")), len(orgs)))
+        cols["event_type"].append(type_index.get(e.get("type"), other))
+        cols["type_detail"].append(_text(e.get("type_detail")))
+        cols["description"].append(_excerpt(_text(e.get("description")), description_chars))
+        cols["starts_at"].append(s)
+        cols["ends_at"].append(max(_minutes(end, base) - s, 0) if end and start else -1)
+        cols["languages"].append(sum({lang_bit[x] for x in e.get("languages") or () if x in lang_bit}))
+        cols["link_host"].append(hosts.setdefault(host, len(hosts)))
+        cols["link_rest"].append(rest)
+        cols["place"].append(_place(e, places))
         if e.get("side") in side_index:
-            cols["w"][str(len(cols["p"]) - 1)] = side_index[e["side"]]
+            sides[str(len(cols["place"]) - 1)] = side_index[e["side"]]
     # Mostly-empty columns are sent as {index: value} to save their empty strings.
-    for key in ("x", "d"):
-        if sum(1 for v in cols[key] if v) < len(rows) / 2:
-            cols[key] = {str(i): v for i, v in enumerate(cols[key]) if v}
-    cols.update(orgs=list(orgs), hosts=list(hosts), places=[list(k) for k in places])
-    return cols
+    for name in ("type_detail", "description"):
+        cols[name] = _sparse(cols[name])
+    host_key, rest_key = FIELDS["link"].wire
+    out = {WIRE_KEYS[name]: cols[name] for name in named if name in WIRE_KEYS}
+    out.update({host_key: cols["link_host"], rest_key: cols["link_rest"], WIRE_KEYS["side"]: sides})
+    if data.get("extras"):
+        out[EXTRAS_WIRE] = _extra_columns(rows, data["extras"])
+    out.update(orgs=list(orgs), hosts=list(hosts), places=[list(k) for k in places])
+    return out
+
+
+def _sparse(values: list) -> list | dict:
+    """A mostly-empty column as {index: value}, to save its empty strings."""
+    if sum(1 for v in values if v) < len(values) / 2:
+        return {str(i): v for i, v in enumerate(values) if v}
+    return values
+
+
+def _extras(events: list[dict], config: Config) -> list[dict]:
+    """The public custom questions, for the page: key, labels per language, type, filter, answers offered.
+
+    A choice's answers are the configured ones, then others the activities gave, in order
+    (a yes-no question's are ``yes`` and ``no``, which the page shows in its language).
+    """
+    out = []
+    for f in config.fields.public_extras():
+        seen: dict[str, None] = dict.fromkeys(("yes", "no") if f.type == "yes-no" else f.choices)
+        if f.type != "text":
+            for event in events:
+                answer = event.get(f.csv)
+                for value in (answer if isinstance(answer, list) else [answer]):
+                    if value:
+                        seen.setdefault(_text(value), None)
+        out.append({"key": f.csv, "labels": {lang: f.label_in(lang) for lang in config.map.languages},
+                    "type": f.type, "filter": f.filter, "choices": [] if f.type == "text" else list(seen)})
+    return out
+
+
+def _extra_columns(rows: list[dict], extras: list[dict]) -> list:
+    """One column per public custom question: text (sparse), a choice's index (-1: none), or a bit set of
+    choices for a multi-choice question (52 at most: exact in a JavaScript number)."""
+    columns = []
+    for extra in extras:
+        key = extra["key"]
+        if extra["type"] == "text":
+            columns.append(_sparse([_text(e.get(key)) for e in rows]))
+            continue
+        index = {choice: i for i, choice in enumerate(extra["choices"])}
+        if extra["type"] == "multi-choice":
+            if len(index) > 52:
+                log.warning("map page: %r has %d answers; only the first 52 can be shown", key, len(index))
+            columns.append([sum({2**index[_text(v)] for v in e.get(key) or () if index.get(_text(v), 52) < 52})
+                            for e in rows])
+        else:
+            columns.append([index.get(_text(e.get(key)), -1) if e.get(key) else -1 for e in rows])
+    return columns
 
 
 def _place(event: dict, places: dict[tuple, int]) -> int:
