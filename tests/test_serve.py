@@ -88,3 +88,55 @@ def test_a_port_in_use_is_one_line_and_exit_2(tmp_path):
 def test_a_port_out_of_range_is_a_usage_error(tmp_path):
     with pytest.raises(UsageError, match="^port 70000 is not a port number"):
         make_server(tmp_path, port=70000)
+
+
+# ---------- precompressed siblings (index.html.gz, index.html.br) ----------
+
+def _answer(server, path: str, accept: str | None) -> tuple[dict, bytes]:
+    connection = http.client.HTTPConnection(*server.server_address, timeout=5)
+    connection.request("GET", path, headers={"Accept-Encoding": accept} if accept is not None else {})
+    answer = connection.getresponse()
+    body = answer.read()
+    connection.close()
+    assert answer.status == 200, path
+    return {k.lower(): v for k, v in answer.getheaders()}, body
+
+
+@pytest.fixture
+def compressed(output):
+    from sync.publish.compress import compress
+
+    page = b"<!doctype html><title>Healing map</title>" + b"<p>activity</p>" * 500
+    (output / "public" / "index.html").write_bytes(page)
+    for suffix, packed in compress(page).items():
+        (output / "public" / f"index.html{suffix}").write_bytes(packed)
+    return page
+
+
+def test_serve_sends_brotli_or_gzip_when_asked_and_identity_otherwise(server, compressed):
+    import gzip
+
+    import brotli
+
+    headers, body = _answer(server, "/public/index.html", "gzip, deflate, br")
+    assert headers["content-encoding"] == "br" and brotli.decompress(body) == compressed
+    assert headers["vary"] == "Accept-Encoding" and headers["content-type"] == "text/html"
+    assert headers["content-length"] == str(len(body))
+    headers, body = _answer(server, "/public/index.html", "gzip")
+    assert headers["content-encoding"] == "gzip" and gzip.decompress(body) == compressed
+    headers, body = _answer(server, "/public/", "br;q=0, gzip;q=0.5")  # the folder's index.html
+    assert headers["content-encoding"] == "gzip" and gzip.decompress(body) == compressed
+    for accept in (None, "identity", "gzip;q=0, br;q=0", "deflate"):
+        headers, body = _answer(server, "/public/index.html", accept)
+        assert "content-encoding" not in headers and body == compressed, accept
+        assert headers["vary"] == "Accept-Encoding"
+
+
+def test_files_without_siblings_are_sent_as_they_are(server, output):
+    headers, body = _answer(server, "/staff/index.html", "gzip, br")
+    assert "content-encoding" not in headers and "vary" not in headers and body == b"staff"
+
+
+def test_head_of_a_compressed_file_sends_its_headers_only(server, compressed):
+    head, _, body = raw(server, b"HEAD /public/index.html HTTP/1.0\r\nAccept-Encoding: gzip\r\n\r\n").partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.0 200") and b"Content-Encoding: gzip" in head and body == b""
