@@ -14,6 +14,20 @@ Every text value is untrusted resident input. It reaches the page only inside th
 escaped so that no ``</script>`` or ``<!--`` can end it, and the script writes it with
 ``textContent`` and DOM APIs only; links are kept only when they are http(s).
 
+The rules the staff pages apply too (:mod:`sync.publish.rules`) reach the script as data,
+``D.rules`` (:func:`~sync.publish.rules.page_rules`): the colours and hatching, the quantiles, the
+default duration behind "upcoming", the link schemes and the search folding. The script spells
+none of them. The coverage classes depend on the counts left by the visitor's filters, so the
+browser computes them, by the same steps as :func:`~sync.publish.rules.coverage_classes`: take
+the non-zero counts, sorted; for each quantile ``q`` the value at index ``floor(q * (n - 1))``
+(``q * (n - 1)`` is the same IEEE double in Python and JS, and ``int()`` and ``Math.floor`` agree on
+non-negative numbers), then the largest count; walk those uppers from ``low = 1``, keeping
+``[low, upper]`` when ``upper >= low`` and moving ``low`` past it. An area's colour is
+:func:`~sync.publish.rules.shade`'s: the last ``len(classes)`` shades, one per class in order;
+zero is hatched. "Upcoming" is :func:`~sync.publish.rules.is_upcoming` on wall-clock minutes:
+the end (or the start plus the default duration) ``>=`` the sync's minute.
+``tests/browser/test_map_rules.py`` holds the page's functions to rules.py and to the staff map.
+
 Example::
 
     html = render_map_page(events, areas=geography.areas_geojson(), config=config,
@@ -36,6 +50,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from sync.config import Config
 from sync.fields import EXTRAS_WIRE, FIELDS
+from sync.publish.rules import is_web_url, page_rules
 
 log = logging.getLogger("sync")
 
@@ -46,8 +61,6 @@ PAGE_BUDGET_BYTES = 1_450_000
 DESCRIPTION_MAX_CHARS = 600
 #: Below this an excerpt says too little to be worth its bytes, so descriptions are left out.
 DESCRIPTION_MIN_CHARS = 80
-#: Assumed length of an activity without an end time, for "upcoming" and "past".
-DEFAULT_DURATION_MINUTES = 60
 #: Leaflet & co., as folium names them; the rest of folium's defaults (jQuery, Bootstrap,
 #: Font Awesome, awesome-markers) are not used by this page and would only slow it down.
 _JS = [js for js in folium.Map.default_js if js[0] == "leaflet"] + folium.plugins.MarkerCluster.default_js
@@ -220,7 +233,7 @@ def _data(events: list[dict], *, areas: dict, config: Config, generated_at: date
         "languages": languages,
         "areas": sorted([f["properties"]["number"], f["properties"]["name"],
                          "\n".join(aliases.get(f["properties"]["number"], []))] for f in areas["features"]),
-        "duration": DEFAULT_DURATION_MINUTES,
+        "rules": page_rules(),
         "form": _form_url(config),
         "keys": WIRE_KEYS,
         "extras": _extras(events, config),
@@ -229,7 +242,7 @@ def _data(events: list[dict], *, areas: dict, config: Config, generated_at: date
 
 def _form_url(config: Config) -> str:
     """The form's link ("Add your activity"), when it is a web address."""
-    return config.campaign.form_url if _is_web_url(config.campaign.form_url) else ""
+    return config.campaign.form_url if is_web_url(config.campaign.form_url) else ""
 
 
 def neighbourhood_names(config: Config) -> dict[int, list[str]]:
@@ -375,19 +388,11 @@ def _minutes(moment: datetime, base: date) -> int:
 
 def _split_link(link: str) -> tuple[str, str]:
     """``("https://host/", "rest")``, or ``("", "")`` for anything that is not an http(s) URL."""
-    if not _is_web_url(link):
+    if not is_web_url(link):
         return "", ""
     parts = urlsplit(link)
     head = f"{parts.scheme}://{parts.netloc}/"
     return (head, link[len(head):]) if link.startswith(head) else ("", link)
-
-
-def _is_web_url(link: str) -> bool:
-    try:
-        parts = urlsplit(link.strip())
-    except ValueError:
-        return False
-    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc) and link == link.strip()
 
 
 def _text(value) -> str:

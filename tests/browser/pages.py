@@ -111,7 +111,8 @@ def _aliases() -> dict[int, list[str]]:
 
 
 def _fold(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFD", text.lower()) if not unicodedata.combining(c))
+    """Search folding as the page does it: compatibility forms, no non-spacing marks, lower case."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if unicodedata.category(c) != "Mn").lower()
 
 
 def _times(e: dict) -> tuple[datetime, datetime]:
@@ -128,11 +129,12 @@ def expected_ids(events: list[dict], *, now: datetime = NOW, when: str = "upcomi
     out = []
     for e in sorted(events, key=lambda e: (e["starts_at"], e["title"].casefold())):
         start, end = _times(e)
-        if when == "upcoming" and not end > now:
+        # Upcoming until the activity's last minute is over (sync/publish/rules.py: is_upcoming).
+        if when == "upcoming" and not end >= now:
             continue
-        if when == "week" and not (end > now and start < week_end):
+        if when == "week" and not (end >= now and start < week_end):
             continue
-        if when == "past" and not end <= now:
+        if when == "past" and not end < now:
             continue
         if type and e["type"] != type:
             continue

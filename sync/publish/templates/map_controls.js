@@ -38,7 +38,7 @@ function renderLegend(citywide, bySide) {
   var rows = [el("li", {}, [el("span", { className: "hm-swatch hm-swatch-none", "aria-hidden": "true" }), t("legend_none")])];
   breaks.forEach(function (b) {
     var sw = el("span", { className: "hm-swatch", "aria-hidden": "true" });
-    sw.style.background = shade(b[1]);
+    sw.style.background = shade(b[1], breaks);
     rows.push(el("li", {}, [sw, b[0] === b[1] ? num(b[0]) : num(b[0]) + "–" + num(b[1])]));
   });
   legendBody.appendChild(el("ul", { className: "hm-legend-scale" }, rows));

@@ -9,11 +9,13 @@
 var PAGE = 50;           // list items rendered at first and per "Show more"
 var POPUP_MAX = 20;      // activities listed in one marker's popup
 var LOCALES = { en: "en-US", es: "es-US" };
-var SHADES = ["#ddd3ef", "#b09ed9", "#7f64bd", "#4f2f8f"];
 var NONE_FILL = "url(#hm-hatch)";
 
 var doc = document;
 var D = JSON.parse(doc.getElementById("hm-data").textContent);
+// Rules decided once in sync/publish/rules.py (coverage classes and colours, "upcoming", links,
+// search folding) and passed in the page data: this script spells none of its own.
+var RULES = D.rules;
 var E = D.ev;
 var N = E.id.length;
 var baseParts = D.base.split("-").map(Number);
@@ -71,11 +73,13 @@ function linkOf(ev) {
   if (ev.link === null) { ev.link = safeLink((E.hosts[E.h[ev.index]] || "") + (E.u[ev.index] || "")); }
   return ev.link;
 }
+function isWebScheme(protocol) { return RULES.schemes.indexOf(protocol.replace(/:$/, "").toLowerCase()) >= 0; }
 function safeLink(url) {
-  if (!/^https?:\/\//i.test(url)) { return ""; }
+  var scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url);
+  if (!scheme || !isWebScheme(scheme[1])) { return ""; }
   try {
     var u = new URL(url);
-    return (u.protocol === "http:" || u.protocol === "https:") ? u.href : "";
+    return isWebScheme(u.protocol) ? u.href : "";
   } catch (e) { return ""; }
 }
 
@@ -99,8 +103,12 @@ function el(tag, props, children) {
 }
 
 // ---------- filtering ----------
+// rules.fold: compatibility forms, no marks, lower case (JS has no case folding: "ß" stays "ß").
+var MARKS = (function () {
+  try { return new RegExp(RULES.fold.marks, "gu"); } catch (e) { return /[\u0300-\u036f]/g; }  // no \p{} support
+}());
 function normalize(s) {
-  return String(s).toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+  return String(s).normalize(RULES.fold.form).replace(MARKS, "").toLowerCase();
 }
 var citywideNames = D.langs.map(function (l) { return (D.labels[l] || {}).citywide || ""; }).join("\n");
 function searchText(ev) {
@@ -114,12 +122,13 @@ function searchText(ev) {
   }
   return ev.search;
 }
-function endOf(ev) { return ev.end !== null && ev.end > ev.start ? ev.end : ev.start + D.duration; }
+// rules.activity_end and rules.is_upcoming: upcoming until its last minute is over.
+function endOf(ev) { return ev.end !== null && ev.end > ev.start ? ev.end : ev.start + RULES.duration; }
 function inWhen(ev, when) {
   var end = endOf(ev);
-  if (when === "upcoming") { return end > D.now; }
-  if (when === "week") { return end > D.now && ev.start < weekEnd; }
-  if (when === "past") { return end <= D.now; }
+  if (when === "upcoming") { return end >= D.now; }
+  if (when === "week") { return end >= D.now && ev.start < weekEnd; }
+  if (when === "past") { return end < D.now; }
   return true;
 }
 function filter() {

@@ -75,29 +75,34 @@ function addHatch() {
   pattern.setAttribute("patternUnits", "userSpaceOnUse");
   pattern.setAttribute("patternTransform", "rotate(45)");
   var bg = doc.createElementNS(NS, "rect");
-  bg.setAttribute("width", "8"); bg.setAttribute("height", "8"); bg.setAttribute("fill", "#fff6f0");
+  bg.setAttribute("width", "8"); bg.setAttribute("height", "8"); bg.setAttribute("fill", RULES.hatch.background);
   var line = doc.createElementNS(NS, "rect");
-  line.setAttribute("width", "2.5"); line.setAttribute("height", "8"); line.setAttribute("fill", "#f3b89b");
+  line.setAttribute("width", "2.5"); line.setAttribute("height", "8"); line.setAttribute("fill", RULES.hatch.stripe);
   pattern.appendChild(bg); pattern.appendChild(line); defs.appendChild(pattern);
   svg.insertBefore(defs, svg.firstChild);
 }
-var breaks = [];
-var counts = {};
-function classes(counts) {
-  var values = Object.keys(counts).map(function (k) { return counts[k]; }).sort(function (a, b) { return a - b; });
+var breaks = [];           // the coverage classes of the counts shown
+var counts = {};           // community area number → activities shown there
+// rules.coverage_classes, step by step (see map_page.py): [low, high] ranges from quantiles of the
+// non-zero counts, the largest count closing the last.
+function coverageClasses(counts) {
+  var values = Object.keys(counts).map(function (k) { return counts[k]; })
+    .filter(function (n) { return n; }).sort(function (a, b) { return a - b; });
   if (!values.length) { return []; }
-  var uppers = [0.25, 0.5, 0.75].map(function (q) { return values[Math.floor(q * (values.length - 1))]; });
+  var uppers = RULES.quantiles.map(function (q) { return values[Math.floor(q * (values.length - 1))]; });
   uppers.push(values[values.length - 1]);
   var out = [], low = 1;
   uppers.forEach(function (up) { if (up >= low) { out.push([low, up]); low = up + 1; } });
   return out;
 }
-function shade(n) {
-  if (!n) { return NONE_FILL; }
-  for (var c = 0; c < breaks.length; c++) {
-    if (n <= breaks[c][1]) { return SHADES[SHADES.length - breaks.length + c]; }
+// rules.shade: the darkest shades for the fewest classes; null for none (hatched).
+function shade(n, classes) {
+  if (!n) { return null; }
+  var first = RULES.shades.length - classes.length;
+  for (var c = 0; c < classes.length; c++) {
+    if (n <= classes[c][1]) { return RULES.shades[first + c]; }
   }
-  return SHADES[SHADES.length - 1];
+  return RULES.shades[RULES.shades.length - 1];
 }
 function bindAreaTooltips() {
   areasLayer.eachLayer(function (layer) {
@@ -111,11 +116,11 @@ function bindAreaTooltips() {
 }
 function shadeAreas() {
   counts = areaCounts();
-  breaks = classes(counts);
+  breaks = coverageClasses(counts);
   areasLayer.eachLayer(function (layer) {
     var n = counts[layer.feature.properties.number] || 0;
     layer.setStyle({
-      fillColor: shade(n), fillOpacity: n ? 0.55 : 0.75, color: n ? "#4b3a78" : "#d7774f",
+      fillColor: shade(n, breaks) || NONE_FILL, fillOpacity: n ? 0.55 : 0.75, color: n ? "#4b3a78" : RULES.hatch.outline,
       weight: 1, opacity: n ? 0.7 : 0.8
     });
   });

@@ -142,7 +142,9 @@ window.HealingMap = {
   mapUnavailable: mapUnavailable,
   map: function () { return mapApi && mapApi.map; },
   state: function () { return Object.assign({}, state, { shown: shown.slice(), language: language }); },
-  events: events
+  events: events,
+  // The shared rules as this page applies them, for tests to hold against sync/publish/rules.py.
+  rules: { coverageClasses: coverageClasses, shade: shade, fold: normalize, inWhen: inWhen, safeLink: safeLink }
 };
 
 bindControls();
