@@ -260,7 +260,8 @@ def build_parser() -> argparse.ArgumentParser:
         sub.set_defaults(handler=handler)
         subs[name] = sub
     subs["sync"].add_argument("--dry-run", action="store_true", help="do everything but write outputs or state")
-    subs["sync"].add_argument("--now", metavar="ISO-TIME", help="the sync's time (default: now), e.g. 2026-12-01T09:00:00-06:00")
+    subs["sync"].add_argument("--now", metavar="ISO-TIME",
+                              help="the sync's time (default: now), e.g. 2026-12-01T09:00:00-06:00")
     subs["sync"].add_argument("--force", action="store_true", help="publish even when the safety guard trips")
     subs["sync"].add_argument("--wait", type=float, default=0, metavar="SECONDS",
                               help="wait this long for a running sync to finish (default: exit 5 at once)")
@@ -272,7 +273,8 @@ def build_parser() -> argparse.ArgumentParser:
     subs["notify"].add_argument("--wait", type=float, default=0, metavar="SECONDS",
                                 help="wait this long for a running sync to finish (default: exit 5 at once)")
     subs["serve"].add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000)")
-    subs["rollback"].add_argument("--to", metavar="ID", help="the release to serve (default: the one before the current one)")
+    subs["rollback"].add_argument("--to", metavar="ID",
+                                  help="the release to serve (default: the one before the current one)")
     return parser
 
 

@@ -19,7 +19,7 @@ import os
 import tomllib
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -130,7 +130,7 @@ class GoogleSheetsSource(_Strict):
         return value.rstrip("/")
 
 
-SourceConfig = Annotated[Union[FileSource, UrlSource, GoogleSheetsSource], Field(discriminator="kind")]
+SourceConfig = Annotated[FileSource | UrlSource | GoogleSheetsSource, Field(discriminator="kind")]
 
 
 class StatusWritebackConfig(_Strict):
@@ -279,7 +279,8 @@ class LocationConfig(_Strict):
         "citywide", "city wide", "city-wide", "all of chicago", "all chicago", "all over chicago",
         "all over the city", "across chicago", "across the city", "whole city", "entire city", "everywhere",
         "all neighborhoods", "all communities", "all community areas", "all 77", "every neighborhood",
-        "any neighborhood", "any community", "all chicagoans", "any chicagoan", "anyone in chicago", "open to all of chicago",
+        "any neighborhood", "any community", "all chicagoans", "any chicagoan", "anyone in chicago",
+        "open to all of chicago",
         "todo chicago", "toda chicago", "toda la ciudad", "todos los barrios", "todas las comunidades",
         "cala chicago", "cale chicago", "cale miasto", "wszedzie",
     )

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sync.config import Config
-from sync.errors import HealingMapError, HeaderMismatch
+from sync.errors import HeaderMismatch, HealingMapError
 from sync.locate.geography import load_geography
 from sync.normalize import map_headers
 from sync.publish.files import shown
@@ -117,7 +117,8 @@ def _check_locator() -> Check:
     except (OSError, ValueError, KeyError) as exc:
         return Check("locator", False, f"cannot load the community areas: {exc}; reinstall the 'chicago' package")
     if areas != COMMUNITY_AREAS:
-        return Check("locator", False, f"{areas} community areas loaded, expected {COMMUNITY_AREAS}; reinstall the 'chicago' package")
+        return Check("locator", False,
+                     f"{areas} community areas loaded, expected {COMMUNITY_AREAS}; reinstall the 'chicago' package")
     return Check("locator", True, f"{areas} community areas loaded")
 
 
@@ -134,7 +135,8 @@ def _check_writable(config: Config) -> Check:
             problems.append(f"{shown(existing)} is not writable ({exc.strerror or exc})")
     if problems:
         return Check("outputs", False, "; ".join(problems) + ": the sync would exit 6")
-    return Check("outputs", True, f"{shown(config.output.folder)}/ and {shown(config.output.state_folder)}/ are writable")
+    folders = f"{shown(config.output.folder)}/ and {shown(config.output.state_folder)}/"
+    return Check("outputs", True, f"{folders} are writable")
 
 
 def _check_modes(config: Config) -> Check:

@@ -171,7 +171,8 @@ EVENT_VIEW = (
 )
 #: ``staff/responses.csv``: every response, everything staff need (the exact point included).
 STAFF_VIEW = (
-    "row_number", "status", "reason_codes", "reason_titles", "reasons", "warning_codes", "warnings", "submitted_at", "contact_name", "contact_email",
+    "row_number", "status", "reason_codes", "reason_titles", "reasons", "warning_codes", "warnings", "submitted_at",
+    "contact_name", "contact_email",
     "contact_phone", "organization", "title", "event_type", "type_detail", "event_date", "starts_at", "ends_at",
     "location", "zip", "link", "languages", "public_consent", "approved", "community_area",
     "community_area_name", "side", "venue", "precision", "lat", "lon", "matched", "description",

@@ -166,7 +166,8 @@ def normalize_link(text: str) -> tuple[str, Reason | None]:
     if not text:
         return "", None
     if _BARE_DOMAIN.match(text):
-        return "https://" + text, Reason("link_scheme_added", f"link had no http(s)://; assumed https://{text}", "warning", "link")
+        return "https://" + text, Reason("link_scheme_added", f"link had no http(s)://; assumed https://{text}",
+                                         "warning", "link")
     parts = urlsplit(text)
     if parts.scheme.lower() not in ("http", "https"):
         shown = text if len(text) <= 60 else text[:57] + "…"
@@ -298,7 +299,8 @@ class Normalizer:
         if text:
             r.submitted_at = parse_timestamp(text, self.order, self.zone)
             if r.submitted_at is None:
-                r.add(Reason("timestamp_invalid", f"timestamp {text!r} is not a date and time", "warning", "submitted_at"))
+                r.add(Reason("timestamp_invalid", f"timestamp {text!r} is not a date and time", "warning",
+                             "submitted_at"))
 
     def _email(self, r: Response, field: Field, text: str) -> None:
         if not text:

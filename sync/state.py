@@ -304,7 +304,7 @@ class StateStore:
         except sqlite3.DatabaseError as exc:
             raise publish_error(self.path, exc) from None
 
-    def __enter__(self) -> "StateStore":
+    def __enter__(self) -> StateStore:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -35,12 +35,12 @@ def synthetic_events(n: int, *, seed: int = 2026) -> list[dict]:
     areas = list(load_geography().areas.values())
     types = ValidationConfig().event_types
     languages = ValidationConfig().languages
-    orgs = [f"{rng.choice(['Southside', 'Northside', 'Westside', 'Lakeview', 'Pilsen'])} "
-            f"{rng.choice(['Healing Collective', 'Neighbors United', 'Faith Coalition', 'Youth Council', 'Arts Center'])}"
+    groups = ["Healing Collective", "Neighbors United", "Faith Coalition", "Youth Council", "Arts Center"]
+    orgs = [f"{rng.choice(['Southside', 'Northside', 'Westside', 'Lakeview', 'Pilsen'])} {rng.choice(groups)}"
             for _ in range(400)]
     events = []
     start_day = datetime(2026, 11, 2, tzinfo=ZoneInfo("America/Chicago"))
-    for i in range(n):
+    for _ in range(n):
         area = rng.choice(areas)
         citywide = rng.random() < 0.08
         starts = start_day + timedelta(days=rng.randrange(76), hours=rng.choice([10, 12, 17, 18, 19]),
@@ -57,7 +57,8 @@ def synthetic_events(n: int, *, seed: int = 2026) -> list[dict]:
             "description": " ".join(rng.choice(_WORDS) for _ in range(words)).capitalize() + ".",
             "date": starts.date().isoformat(),
             "starts_at": starts.isoformat(),
-            "ends_at": (starts + timedelta(minutes=rng.choice([60, 90, 120]))).isoformat() if rng.random() < 0.8 else "",
+            "ends_at": ((starts + timedelta(minutes=rng.choice([60, 90, 120]))).isoformat()
+                        if rng.random() < 0.8 else ""),
             "languages": rng.sample(languages[:4], rng.choice([1, 1, 1, 2])),
             "link": rng.choice(_HOSTS) + f"{rng.getrandbits(40)}",
             "community_area": None if citywide else area.number,

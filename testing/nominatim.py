@@ -70,14 +70,16 @@ _HALSTED = Place(
 #: Known queries (as :func:`query_key` folds them) → places.
 PLACES = {
     "1901 w cermak rd, chicago, il": Place(
-        41.8523, -87.6742, "1901, West Cermak Road, Pilsen, Lower West Side, Chicago, Cook County, Illinois, 60608, United States"),
+        41.8523, -87.6742,
+        "1901, West Cermak Road, Pilsen, Lower West Side, Chicago, Cook County, Illinois, 60608, United States"),
     "63rd & halsted, chicago, il": _HALSTED,
     "w 63rd st & s halsted st, chicago, il": _HALSTED,
     "5700 s cicero ave, chicago, il": Place(
         41.7897, -87.7417, "5700, South Cicero Avenue, Clearing, Chicago, Illinois, 60638, United States"),
     # Inside the city's box, outside its community areas.
     "4949 w cermak rd, cicero, il": Place(
-        41.8516, -87.7513, "Cicero Town Hall, 4949, West Cermak Road, Cicero, Cook County, Illinois, 60804, United States",
+        41.8516, -87.7513,
+        "Cicero Town Hall, 4949, West Cermak Road, Cicero, Cook County, Illinois, 60804, United States",
         cls="amenity", type="townhall"),
     # Outside the city's box: only found when the search is not bounded.
     "1501 sherman ave, evanston, il": Place(
@@ -122,24 +124,24 @@ class Fault:
     times: int | None = None
 
     @classmethod
-    def rate_limited(cls, retry_after: int | None, *, times: int | None = None) -> "Fault":
+    def rate_limited(cls, retry_after: int | None, *, times: int | None = None) -> Fault:
         headers = {} if retry_after is None else {"Retry-After": str(retry_after)}
         return cls(429, headers, b'{"error": "Too Many Requests"}', times=times)
 
     @classmethod
-    def unavailable(cls, *, times: int | None = None) -> "Fault":
+    def unavailable(cls, *, times: int | None = None) -> Fault:
         return cls(503, {}, b"<html><body>503 Service Unavailable</body></html>", times=times)
 
     @classmethod
-    def slow(cls, seconds: float, *, times: int | None = None) -> "Fault":
+    def slow(cls, seconds: float, *, times: int | None = None) -> Fault:
         return cls(delay=seconds, times=times)
 
     @classmethod
-    def not_json(cls, *, times: int | None = None) -> "Fault":
+    def not_json(cls, *, times: int | None = None) -> Fault:
         return cls(200, {}, b"<html><body>Bad Gateway</body></html>", times=times)
 
     @classmethod
-    def answer(cls, body: object, *, times: int | None = None) -> "Fault":
+    def answer(cls, body: object, *, times: int | None = None) -> Fault:
         """A 200 whose JSON body is ``body``, whatever the query."""
         return cls(200, {"Content-Type": "application/json; charset=utf-8"}, json.dumps(body).encode(), times=times)
 
@@ -175,7 +177,7 @@ class NominatimServer:
         with self._lock:
             self.fault = fault
 
-    def start(self) -> "NominatimServer":
+    def start(self) -> NominatimServer:
         self._thread.start()
         return self
 
@@ -183,7 +185,7 @@ class NominatimServer:
         self._httpd.shutdown()
         self._httpd.server_close()
 
-    def __enter__(self) -> "NominatimServer":
+    def __enter__(self) -> NominatimServer:
         return self.start()
 
     def __exit__(self, *exc) -> None:

@@ -86,7 +86,8 @@ def permission_denied() -> Fault:
 def usage_limits() -> Fault:
     """The older 403 rate-limit shape, with ``errors[].domain == "usageLimits"``."""
     return api_error(403, "Rate Limit Exceeded", "PERMISSION_DENIED",
-                     errors=[{"domain": "usageLimits", "reason": "rateLimitExceeded", "message": "Rate Limit Exceeded"}])
+                     errors=[{"domain": "usageLimits", "reason": "rateLimitExceeded",
+                              "message": "Rate Limit Exceeded"}])
 
 
 def not_found() -> Fault:
@@ -265,14 +266,16 @@ class SheetsAPI:
 
     # --- set-up used by tests ---
 
-    def add_spreadsheet(self, key: str, worksheets: dict[str, list[list[str]]], *, title: str = "Together We Heal (Responses)") -> Spreadsheet:
+    def add_spreadsheet(self, key: str, worksheets: dict[str, list[list[str]]], *,
+                        title: str = "Together We Heal (Responses)") -> Spreadsheet:
         with self._lock:
             sheet = Spreadsheet(key, title, [Worksheet(name, next(self._ids), [list(r) for r in rows])
                                              for name, rows in worksheets.items()])
             self.spreadsheets[key] = sheet
             return sheet
 
-    def write_key_file(self, path: Path, private_key, *, client_email: str = CLIENT_EMAIL, key_id: str = "0123456789abcdef") -> None:
+    def write_key_file(self, path: Path, private_key, *, client_email: str = CLIENT_EMAIL,
+                       key_id: str = "0123456789abcdef") -> None:
         """Write a service-account key file whose ``token_uri`` is this server, and trust its key."""
         pem = private_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                         serialization.NoEncryption()).decode()
@@ -353,8 +356,10 @@ class SheetsAPI:
         except InvalidSignature:
             raise Refused(invalid_grant()) from None
         now = time.time()
-        if claims.get("aud") != GOOGLE_TOKEN_AUDIENCE or not (claims.get("iat", 0) - 300 <= now <= claims.get("exp", 0)):
-            raise Refused(invalid_grant("Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe."))
+        fresh = claims.get("iat", 0) - 300 <= now <= claims.get("exp", 0)
+        if claims.get("aud") != GOOGLE_TOKEN_AUDIENCE or not fresh:
+            raise Refused(invalid_grant("Invalid JWT: Token must be a short-lived token (60 minutes) "
+                                        "and in a reasonable timeframe."))
         token = f"ya29.loopback-{next(self._ids)}"
         with self._lock:
             self._tokens[token] = set(claims.get("scope", "").split())
@@ -371,7 +376,8 @@ class SheetsAPI:
     def _spreadsheets_get(self, sheet: Spreadsheet, rest, query, body) -> tuple[dict, None]:
         return {
             "spreadsheetId": sheet.key,
-            "properties": {"title": sheet.title, "locale": "en_US", "autoRecalc": "ON_CHANGE", "timeZone": "America/Chicago"},
+            "properties": {"title": sheet.title, "locale": "en_US", "autoRecalc": "ON_CHANGE",
+                           "timeZone": "America/Chicago"},
             "sheets": [{"properties": w.properties(i)} for i, w in enumerate(sheet.worksheets)],
             "spreadsheetUrl": f"https://docs.google.com/spreadsheets/d/{sheet.key}/edit",
         }, None
@@ -431,7 +437,8 @@ class SheetsAPI:
                     raise Refused(api_error(400, f'Invalid requests[{i}].addSheet: A sheet with the name "{title}" '
                                                   "already exists. Please enter another name.", "INVALID_ARGUMENT"))
                 grid = props.get("gridProperties", {})
-                worksheet = Worksheet(title, next(self._ids), [], grid.get("rowCount", 1000), grid.get("columnCount", 26))
+                worksheet = Worksheet(title, next(self._ids), [], grid.get("rowCount", 1000),
+                                      grid.get("columnCount", 26))
                 sheet.worksheets.append(worksheet)
                 replies.append({"addSheet": {"properties": worksheet.properties(len(sheet.worksheets) - 1)}})
             elif "updateSheetProperties" in request:
@@ -443,7 +450,8 @@ class SheetsAPI:
                 del worksheet.rows[worksheet.row_count:]
                 replies.append({})
             else:
-                raise Refused(api_error(400, f"requests[{i}] is not supported by the loopback server", "INVALID_ARGUMENT"))
+                raise Refused(api_error(400, f"requests[{i}] is not supported by the loopback server",
+                                        "INVALID_ARGUMENT"))
             titles.append(worksheet.title)
         return {"spreadsheetId": sheet.key, "replies": replies}, ",".join(titles)
 

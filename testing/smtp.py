@@ -46,7 +46,7 @@ HOST = "127.0.0.1"
 
 def make_ca(folder: Path) -> tuple[Path, Path, Path]:
     """A CA and a server certificate for 127.0.0.1 and localhost it signed: (ca.pem, cert.pem, key.pem)."""
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     ca_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
     ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "healing-map test CA")])
     ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name).public_key(ca_key.public_key())
@@ -103,7 +103,7 @@ class Hold:
 
 
 class _Handler:
-    def __init__(self, server: "LoopbackSmtp"):
+    def __init__(self, server: LoopbackSmtp):
         self.server = server
 
     async def handle_RCPT(self, smtp, session, envelope, address, rcpt_options):
@@ -175,7 +175,7 @@ class LoopbackSmtp:
         else:
             self.controller = Controller(_Handler(self), auth_require_tls=False, **options)
 
-    def __enter__(self) -> "LoopbackSmtp":
+    def __enter__(self) -> LoopbackSmtp:
         self.controller.start()
         return self
 

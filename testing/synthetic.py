@@ -30,7 +30,7 @@ import io
 import random
 import sys
 import unicodedata
-from typing import Callable
+from collections.abc import Callable
 
 from testing.forms import HEADERS  # the default form's question texts, in the sheet's order
 
@@ -143,9 +143,9 @@ def _polish_surname(first: str, last: str) -> str:
 # person is one random() call.
 NAME_COMBOS = {
     group: [
-        (f, l, _ascii(f), _ascii(l))
+        (f, last, _ascii(f), _ascii(last))
         for f in firsts
-        for l in ([_polish_surname(f, x) for x in lasts] if group == "polish" else lasts)
+        for last in ([_polish_surname(f, x) for x in lasts] if group == "polish" else lasts)
     ]
     for group, (firsts, lasts) in FIRST_LAST.items()
 }
@@ -477,7 +477,9 @@ class _Gen:
             return f"{area} 555 {line}"
         if k == 6:
             return f"1-{area}-555-{line}"
-        return ("call me", "n/a", "ask at church office", "text only")[int(r() * 4)] if r() < 0.1 else f"({area}) 555-{line}"
+        if r() < 0.1:
+            return ("call me", "n/a", "ask at church office", "text only")[int(r() * 4)]
+        return f"({area}) 555-{line}"
 
     def _host(self) -> tuple[str, str, str, str, str]:
         rng = self.rng

@@ -12,7 +12,6 @@ from sync.locate.gazetteer import Gazetteer
 from sync.locate.geography import Geography
 from sync.records import Location, Reason, Response
 
-
 #: Fewer responses than this to locate finish too fast for a progress bar to help.
 PROGRESS_MIN_ROWS = 50
 

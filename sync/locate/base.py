@@ -36,3 +36,4 @@ class StreetLocator(abc.ABC):
 
     def close(self) -> None:
         """Release connections and caches."""
+        return None  # a locator holding none has nothing to release

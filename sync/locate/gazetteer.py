@@ -39,7 +39,7 @@ from sync.locate.addresses import StreetNames, classify, zip_in_text
 from sync.locate.base import StreetLocator
 from sync.locate.geography import CommunityArea, Geography, load_geography
 from sync.locate.placedata import STATE_NAMES, Place, load_corrections, load_names, load_sides, load_streets
-from sync.locate.placetext import DIRECTIONS, place_key
+from sync.locate.placetext import place_key
 from sync.locate.typos import TypoMatcher, suggestions
 from sync.publish.files import PRIVATE_FILE, replace_file
 from sync.records import Location, Precision
@@ -85,6 +85,7 @@ class Gazetteer:
         self.streets = streets
         self.corrections = corrections or {}
         self.cache_dir = cache_dir
+        self._side_points: dict[tuple[str, ...], tuple[float, float]] = {}
         self.citywide_phrases = _phrases(citywide_words)
         self.virtual_phrases = _phrases(virtual_words)
         # "Lakeview" and "Lake View", "westlawn" and "West Lawn": the same letters are the same name.
@@ -95,7 +96,7 @@ class Gazetteer:
 
     @classmethod
     def from_config(cls, config, *, geography: Geography | None = None,
-                    street_locator: StreetLocator | None = None) -> "Gazetteer":
+                    street_locator: StreetLocator | None = None) -> Gazetteer:
         geography = geography or load_geography()
         loc = config.location
         names = load_names(geography, neighborhoods=loc.aliases, venues=loc.venues)
@@ -198,14 +199,15 @@ class Gazetteer:
         lat, lon = self._side_point(place.sides)
         return Location(Precision.SIDE, lat=lat, lon=lon, matched=matched, side=place.name, note=note)
 
-    @functools.lru_cache(maxsize=16)
     def _side_point(self, sides: tuple[str, ...]) -> tuple[float, float]:
         """A point inside the side(s), for staff files (public files show the region, not a point)."""
-        import shapely
+        if sides not in self._side_points:
+            import shapely
 
-        union = shapely.union_all([a.polygon for n, a in self.geography.areas.items() if self.sides[n] in sides])
-        point = union.representative_point()
-        return round(point.y, 6), round(point.x, 6)
+            union = shapely.union_all([a.polygon for n, a in self.geography.areas.items() if self.sides[n] in sides])
+            point = union.representative_point()
+            self._side_points[sides] = round(point.y, 6), round(point.x, 6)
+        return self._side_points[sides]
 
     def _named_inside(self, words: list[str]) -> list[tuple[int, Place]]:
         """Known names inside the answer, longest first, not overlapping: ``(position, place)``."""
@@ -333,7 +335,8 @@ def us_places(cache_dir: Path | None = None) -> dict[tuple[str, str], str]:
     records = zipcodes.list_all()
     for record in records:  # a town's own name is how it is shown, "Evergreen Park" not "Evergreen Pk"
         if record["city"] != "Chicago":
-            places[(place_key(record["city"]), record["state"].lower())] = f"{record['city'].title()}, {record['state']}"
+            shown = f"{record['city'].title()}, {record['state']}"
+            places[(place_key(record["city"]), record["state"].lower())] = shown
     for record in records:
         for city in record.get("acceptable_cities") or ():
             if city != "Chicago":

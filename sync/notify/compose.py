@@ -53,7 +53,10 @@ def one_line(text: str) -> str:
 
 
 def when_text(r: Response, language: str) -> str:
-    """The date and time as the map shows them, in the campaign's time zone: "Saturday, December 5, 2026, 6:30 – 8:00 PM"."""
+    """The date and time as the map shows them, in the campaign's time zone.
+
+    For example "Saturday, December 5, 2026, 6:30 – 8:00 PM".
+    """
     day = r.event_date
     if day is None:
         return ""

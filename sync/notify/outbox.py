@@ -101,7 +101,7 @@ class Outbox:
         except (OSError, sqlite3.Error) as exc:
             raise PublishError(f"could not open the outbox {self.path}: {exc}") from None
 
-    def __enter__(self) -> "Outbox":
+    def __enter__(self) -> Outbox:
         return self
 
     def __exit__(self, *exc) -> None:

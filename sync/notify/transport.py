@@ -53,7 +53,7 @@ class Transport(ABC):
 
     description = "mail"
 
-    def __enter__(self) -> "Transport":
+    def __enter__(self) -> Transport:
         self.open()
         return self
 
@@ -83,7 +83,7 @@ class SmtpTransport(Transport):
         self.description = f"{config.host}:{config.port} ({config.security})"
 
     @classmethod
-    def from_config(cls, notify: NotifyConfig, *, environ=os.environ) -> "SmtpTransport":
+    def from_config(cls, notify: NotifyConfig, *, environ=os.environ) -> SmtpTransport:
         """The transport for ``[notify.smtp]``, its password read from the named environment variable."""
         return cls(notify.smtp, password=environ.get(notify.smtp.password_env, ""))
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,11 +30,13 @@ _DIGITS = 5
 
 def event_id(r: Response) -> str:
     """A stable id across runs that reveals nothing about the host."""
-    basis = f"{r.raw.get('submitted_at', '')}|{r.title}|{r.event_date}|{r.row_number if not r.raw.get('submitted_at') else ''}"
+    row = r.row_number if not r.raw.get("submitted_at") else ""
+    basis = f"{r.raw.get('submitted_at', '')}|{r.title}|{r.event_date}|{row}"
     return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:12]
 
 
-def public_point(loc: Location, precision: Precision, geography: Geography) -> tuple[float | None, float | None, str, Precision]:
+def public_point(loc: Location, precision: Precision,
+                 geography: Geography) -> tuple[float | None, float | None, str, Precision]:
     """Coarsen a location to the public precision: (lat, lon, place label, precision shown)."""
     if loc.precision is Precision.CITYWIDE:
         return None, None, "Citywide", Precision.CITYWIDE

@@ -125,5 +125,6 @@ def tighten(folder: Path, *, folder_mode: int = PRIVATE_FOLDER, file_mode: int =
         os.chmod(folder, folder_mode)
     with os.scandir(folder) as entries:
         for entry in entries:
-            if entry.is_file(follow_symlinks=False) and stat.S_IMODE(entry.stat(follow_symlinks=False).st_mode) != file_mode:
+            if (entry.is_file(follow_symlinks=False)
+                    and stat.S_IMODE(entry.stat(follow_symlinks=False).st_mode) != file_mode):
                 os.chmod(entry.path, file_mode)

@@ -368,7 +368,8 @@ def _place(event: dict, places: dict[tuple, int]) -> int:
         return -1
     name = _text(event.get("place")) or _text(event.get("community_area_name"))
     precision = _PRECISIONS.index(event["precision"]) if event.get("precision") in _PRECISIONS else 0
-    key = (name, round(float(event["lat"]), 5), round(float(event["lon"]), 5), event.get("community_area") or 0, precision)
+    point = round(float(event["lat"]), 5), round(float(event["lon"]), 5)
+    key = (name, *point, event.get("community_area") or 0, precision)
     return places.setdefault(key, len(places))
 
 

@@ -33,7 +33,7 @@ import os
 import secrets
 import shutil
 from collections.abc import Mapping
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sync.config import Config
@@ -176,10 +176,10 @@ class Releases:
 
     def _new_id(self) -> str:
         """The UTC time and 6 hex digits, later than every existing id even if the clock went back."""
-        moment = datetime.now(timezone.utc)
+        moment = datetime.now(UTC)
         latest = [r for r in self.ids() if not r.startswith(_LEGACY)]
         if latest:
-            last = datetime.strptime(latest[-1].split("-")[0], _STAMP).replace(tzinfo=timezone.utc)
+            last = datetime.strptime(latest[-1].split("-")[0], _STAMP).replace(tzinfo=UTC)
             moment = max(moment, last + timedelta(microseconds=1))
         return f"{moment.strftime(_STAMP)}-{secrets.token_hex(3)}"
 
@@ -242,7 +242,7 @@ class Releases:
         stale = [name for name in SERVED if (self.folder / name).exists() and not (self.folder / name).is_symlink()]
         if not stale:
             return
-        legacy = self.root / f"{_LEGACY}{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}"
+        legacy = self.root / f"{_LEGACY}{datetime.now(UTC):%Y%m%dT%H%M%SZ}"
         try:
             make_folder(legacy, PUBLIC_FOLDER)
             for name in stale:

@@ -32,8 +32,7 @@ from google.oauth2 import service_account
 from gspread.exceptions import APIError, NoValidUrlKeyFound
 from gspread.utils import absolute_range_name, extract_id_from_url
 
-from sync.config import GoogleSheetsSource as SheetsConfig
-from sync.config import StatusWritebackConfig
+from sync.config import GoogleSheetsSource as SheetsConfig, StatusWritebackConfig
 from sync.errors import SourceError, SourceTimeout
 from sync.records import SheetTable
 from sync.sources.base import Source, table_from_rows
@@ -95,7 +94,8 @@ def load_credentials(path: Path, *, scopes: list[str]) -> service_account.Creden
                           "(see docs/google-sheets.md)")
     missing = [name for name in KEY_FIELDS if not isinstance(info.get(name), str) or not info[name].strip()]
     if missing:
-        raise SourceError(f"{path}: field(s) {', '.join(map(repr, missing))} missing or empty in the service-account key")
+        raise SourceError(f"{path}: field(s) {', '.join(map(repr, missing))} missing or empty "
+                          "in the service-account key")
     if "@" not in info["client_email"]:
         raise SourceError(f"{path}: field 'client_email' is not an email address")
     if not info["token_uri"].startswith(("https://", "http://")):
@@ -239,7 +239,8 @@ class GoogleSheetsSource(Source):
     @functools.cached_property
     def http(self) -> SheetsHTTPClient:
         """The gspread HTTP client (built on first use; reads the key file, no network)."""
-        client = gspread.Client(self.credentials, http_client=functools.partial(SheetsHTTPClient, **self._client_options))
+        http_client = functools.partial(SheetsHTTPClient, **self._client_options)
+        client = gspread.Client(self.credentials, http_client=http_client)
         return client.http_client
 
     def read(self) -> SheetTable:
@@ -313,7 +314,8 @@ class GoogleSheetsSource(Source):
             raise self._network_error(exc.__cause__ or exc) from None
         except requests.JSONDecodeError as exc:
             raise SourceError(f"{self.description}: {self.http.endpoint} answered something that is not JSON "
-                              f"({_one_line(exc.doc, 60)!r}); check [source] api_endpoint and any proxy in between") from None
+                              f"({_one_line(exc.doc, 60)!r}); check [source] api_endpoint and any proxy "
+                              "in between") from None
         except requests.RequestException as exc:
             raise self._network_error(exc) from None
 
@@ -356,9 +358,10 @@ class GoogleSheetsSource(Source):
         request = getattr(exc, "request", None)
         host = _host(request.url) if request is not None else _host(self.http.endpoint)
         if isinstance(exc, requests.Timeout):
-            return SourceTimeout(f"{host} did not answer within {self.http.timeout:g} s while reading the Google Sheet; "
-                                 "the next run will try again, or raise [source] timeout_seconds")
-        return SourceError(f"cannot reach {host}: {exc.__class__.__name__}; check the network and [source] api_endpoint")
+            return SourceTimeout(f"{host} did not answer within {self.http.timeout:g} s while reading the Google "
+                                 "Sheet; the next run will try again, or raise [source] timeout_seconds")
+        return SourceError(f"cannot reach {host}: {exc.__class__.__name__}; check the network and "
+                           "[source] api_endpoint")
 
 
 def _all_text(row: list) -> bool:
