@@ -8,7 +8,7 @@ setting. Relative paths are resolved against the config file's folder.
 Example::
 
     >>> from sync.config import load_config
-    >>> cfg = load_config("config/healing-map.toml")      # doctest: +SKIP
+    >>> cfg = load_config("config/healing-map.toml")
     >>> cfg.campaign.timezone
     'America/Chicago'
 """

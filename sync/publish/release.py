@@ -22,7 +22,7 @@ Release ids sort in the order they were made: the UTC time to the microsecond an
 6 random hex digits, e.g. ``20261203T091500.482913Z-3fa9c1``.
 
 >>> releases = Releases(Path("output"))                      # doctest: +SKIP
->>> releases.publish({Path("output/public/index.html"): "<html>…"})
+>>> releases.publish({Path("output/public/index.html"): "<html>…"})   # doctest: +SKIP
 '20261203T091500.482913Z-3fa9c1'
 """
 
