@@ -16,7 +16,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from sync.config import Config
+from sync.config import Config, GoogleSheetsSource as SheetsConfig
 from sync.errors import HeaderMismatch, HealingMapError
 from sync.locate.geography import load_geography
 from sync.normalize import map_headers
@@ -40,8 +40,8 @@ def run_checks(config: Config) -> list[Check]:
     """Run every check against a loaded config (loading it is the first check, done by the caller)."""
     checks = [Check("config", True, f"{config.path} loaded")]
     credentials_ok = True
-    if config.source.kind == "google_sheets":
-        checks.append(_check_credentials(config))
+    if isinstance(config.source, SheetsConfig):
+        checks.append(_check_credentials(config.source))
         credentials_ok = checks[-1].ok
     table = None
     if credentials_ok:
@@ -82,11 +82,11 @@ def _sheet_source(config: Config):
     return open_source(config.source)
 
 
-def _check_credentials(config: Config) -> Check:
+def _check_credentials(source: SheetsConfig) -> Check:
     from sync.sources.google_sheets import key_file_path, load_credentials
 
     try:
-        path = key_file_path(config.source.credentials)
+        path = key_file_path(source.credentials)
         credentials = load_credentials(path, scopes=[])
     except HealingMapError as exc:
         return Check("credentials", False, str(exc))

@@ -119,8 +119,8 @@ def markdown_table() -> str:
 def describe(code: str, message: str, severity: str, language: str) -> tuple[str, str]:
     """(title, what the host should do) in ``language``, filled in from the reason's message."""
     entry = lookup(code, message=message, severity=severity)
-    row = _ROW.search(message)
-    row = row[1] if row else "?"
+    found = _ROW.search(message)
+    row = found[1] if found else "?"
     language = language if language in LANGUAGES else LANGUAGES[0]
     # str.replace, not format: a message from an unknown code may hold braces of its own.
     return entry.title[language].replace("{row}", row), entry.host_action[language].replace("{row}", row)

@@ -22,7 +22,7 @@ caught around the call (:data:`PARSE_ERRORS`).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, MutableMapping
 
 from geopy.adapters import BaseSyncAdapter
 from geopy.exc import GeocoderParseError
@@ -75,7 +75,7 @@ def check_nominatim(body: object) -> object:
     if not isinstance(places, list):
         raise GeocoderParseError(f"answered {_kind(body)}, not a list of places")
     for number, place in enumerate(places, 1):
-        if not isinstance(place, Mapping):
+        if not isinstance(place, MutableMapping):  # a JSON object is a dict
             raise GeocoderParseError(f"place {number} of the answer is {_kind(place)}, not an object")
         _coordinate(place, "lat", 90, number)
         _coordinate(place, "lon", 180, number)

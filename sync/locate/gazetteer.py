@@ -161,9 +161,9 @@ class Gazetteer:
         code = code.strip()[:5]
         if not re.fullmatch(r"\d{5}", code):
             raise LocationNotFound(f"ZIP code {code!r} is not five digits")
-        area = self.geography.zip_area(code)
-        if area is not None:
-            lat, lon = self.geography.zip_point(code)
+        area, point = self.geography.zip_area(code), self.geography.zip_point(code)
+        if area is not None and point is not None:  # a Chicago ZIP has both
+            lat, lon = point
             return Location(Precision.ZIP, area.number, area.name, lat, lon, zip=code, matched=f"ZIP {code}")
         known = _zip_record(code)
         if known is None:
@@ -187,6 +187,7 @@ class Gazetteer:
             raise OutsideCity(f"{text.strip()!r}: {place.name} is outside Chicago")
         if place.kind == "side":
             return self._side(place, matched, note)
+        assert place.area is not None, place  # every kind of place but a side or an outside town names its area
         area: CommunityArea = self.geography.areas[place.area]
         if place.kind == "venue":
             lat, lon = (place.lat, place.lon) if place.lat is not None else (area.lat, area.lon)

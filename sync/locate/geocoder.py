@@ -93,7 +93,7 @@ class GeopyStreetLocator(StreetLocator):
             self._counts["cache_hits"] += 1
         else:
             answer = self._ask(text)
-        if not answer.found:
+        if not answer.found or answer.lat is None or answer.lon is None:  # a found answer has its point
             self._counts["misses"] += 1
             raise LocationNotFound(f"no {precision.value} found for {query!r}")
         area = self.geography.area_at(answer.lat, answer.lon)

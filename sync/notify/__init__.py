@@ -211,7 +211,7 @@ def prepare(responses: list[Response], table: SheetTable, *, config: Config, now
     renewed = {m.response_id for m in notice.messages}
     waiting = [m for m in waiting if m.response_id not in renewed] + [m for m in notice.messages if m.state == "queued"]
     folder = config.staff_dir / REVIEW_FOLDER
-    notice.files = {folder / review_name(m): m.eml for m in waiting}
+    notice.files = {folder / review_name(m): m.eml for m in waiting if m.eml is not None}  # queued: composed
     fresh = [dict(asdict(m), eml=None, queued_at=now.isoformat(timespec="seconds"), sent_at=None, attempts=0)
              for m in notice.messages]
     seen = {m["message_id"] for m in fresh}

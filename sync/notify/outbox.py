@@ -151,7 +151,9 @@ class Outbox:
             "SELECT message_id, response_id, row_number, title, status, reasons, language, recipient, subject,"
             " state, detail, eml FROM messages WHERE state = 'queued' ORDER BY queued_at, row_number, message_id"
             + (" LIMIT ?" if limit is not None else ""), (limit,) if limit is not None else ())
-        return [Message(*row[:5], tuple(json.loads(row[5])), *row[6:]) for row in rows]
+        return [Message(mid, rid, number, title, status, tuple(json.loads(reasons)), language, recipient, subject,
+                        state, detail, eml)
+                for mid, rid, number, title, status, reasons, language, recipient, subject, state, detail, eml in rows]
 
     def mark(self, message_id: str, state: str, *, at: datetime, detail: str = "") -> None:
         """Record one attempt: ``sent``, ``failed`` or still ``queued`` (with why), committed at once."""

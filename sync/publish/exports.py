@@ -171,11 +171,11 @@ REJECTED_CELLS = {**STAFF_CELLS, "link": lambda r: r.raw.get("link", "")}
 def row_writer(view: tuple[str, ...], extras: Sequence[Field] = (), *,
                cells: Mapping[str, Callable[[Response], object]] = STAFF_CELLS) -> Callable[[Response], list]:
     """A response's cells for ``view``'s columns (by field name), then its answers to the ``extras``."""
-    cells = [cells[name] for name in view]
+    getters = [cells[name] for name in view]
     names = [f.name for f in extras]
 
     def values(r: Response) -> list:
-        row = [cell(r) for cell in cells]
+        row = [cell(r) for cell in getters]
         if names:
             answers = r.extras
             row += [", ".join(v) if type(v) is tuple else v for v in map(answers.get, names, [""] * len(names))]

@@ -114,15 +114,16 @@ def summit_rows(events: list[dict], geography: Geography) -> list[dict]:
     An activity placed only as a side of the city ("South Side") counts in its side's row, never in
     one of the side's community areas; "Far South Side" has a row of its own when used.
     """
-    groups: dict[int | None, list[dict]] = {number: [] for number in geography.areas}
+    groups: dict[int, list[dict]] = {number: [] for number in geography.areas}
     sides: dict[str, list[dict]] = {side: [] for side in SIDES}
-    groups[None] = []
+    citywide: list[dict] = []
     for event in events:
         if event.get("side"):
             sides.setdefault(event["side"], []).append(event)
+        elif event["community_area"] is None:
+            citywide.append(event)
         else:
             groups[event["community_area"]].append(event)
-    citywide = groups.pop(None)
     return [
         *(_summit_row(number, geography.areas[number].name, group) for number, group in groups.items()),
         *(_summit_row(None, f"{side} Side", group) for side, group in sides.items()),
@@ -174,8 +175,8 @@ def weeks_note(campaign: CampaignConfig) -> str:
             f"and every week runs seven days from that weekday.")
 
 
-#: Bar charts sized for half of a printed page.
-_SMALL = {"width": 340, "row_height": 16}
+#: Bar charts sized for half of a printed page: width and row height.
+_SMALL_WIDTH, _SMALL_ROW = 340, 16
 
 
 def render_summary_page(report: dict, events: list[dict], config: Config, geography: Geography) -> str:
@@ -195,8 +196,10 @@ def render_summary_page(report: dict, events: list[dict], config: Config, geogra
                                  width=720, height=115),
         map_chart=area_map("map", "Activities per community area", numbers.per_area, geography, width=280),
         top_chart=bar_chart("top", "Community areas with the most activities",
-                            [item for item in numbers.ranked[:10] if item[1]], label_header="Community area", **_SMALL),
-        types_chart=bar_chart("types", "Activities by type", numbers.types, label_header="Type", **_SMALL),
+                            [item for item in numbers.ranked[:10] if item[1]], label_header="Community area",
+                            width=_SMALL_WIDTH, row_height=_SMALL_ROW),
+        types_chart=bar_chart("types", "Activities by type", numbers.types, label_header="Type",
+                              width=_SMALL_WIDTH, row_height=_SMALL_ROW),
         languages_chart=bar_chart("languages", "Activities by language", numbers.languages, label_header="Language",
-                                  **_SMALL),
+                                  width=_SMALL_WIDTH, row_height=_SMALL_ROW),
     )

@@ -132,6 +132,7 @@ def share_repeated_cells(rows: list[list[str]], width: int, *, sample: int = 100
     for column in range(width):
         if len({row[column] for row in head}) * 2 > len(head):
             continue
-        share = {}.setdefault
+        seen: dict[str, str] = {}
+        share = seen.setdefault
         for row in rows:
             row[column] = share(row[column], row[column])

@@ -24,6 +24,7 @@ import random
 import time
 import urllib.parse
 from pathlib import Path
+from typing import Any
 
 import gspread
 import requests
@@ -79,7 +80,7 @@ def load_credentials(path: Path, *, scopes: list[str]) -> service_account.Creden
         raise SourceError(f"{path}: cannot read the service-account key file: {exc.strerror}") from None
     try:
         info = json.loads(text)
-    except ValueError as exc:
+    except json.JSONDecodeError as exc:
         raise SourceError(f"{path}: not a JSON key file (line {exc.lineno}, column {exc.colno}); "
                           "download the service account's key again as JSON") from None
     if not isinstance(info, dict):
@@ -218,8 +219,8 @@ class GoogleSheetsSource(Source):
         self.status_worksheet = status_worksheet
         self.url = f"https://docs.google.com/spreadsheets/d/{key}"
         self.description = f"{self.url} (worksheet {worksheet!r})"
-        self._client_options = dict(endpoint=endpoint, timeout=timeout, max_attempts=max_attempts,
-                                    max_retry_seconds=max_retry_seconds)
+        self._client_options: dict[str, Any] = dict(endpoint=endpoint, timeout=timeout, max_attempts=max_attempts,
+                                                    max_retry_seconds=max_retry_seconds)
 
     @classmethod
     def from_config(cls, cfg: SheetsConfig, *, writeback: StatusWritebackConfig | None = None) -> GoogleSheetsSource:
@@ -239,9 +240,7 @@ class GoogleSheetsSource(Source):
     @functools.cached_property
     def http(self) -> SheetsHTTPClient:
         """The gspread HTTP client (built on first use; reads the key file, no network)."""
-        http_client = functools.partial(SheetsHTTPClient, **self._client_options)
-        client = gspread.Client(self.credentials, http_client=http_client)
-        return client.http_client
+        return SheetsHTTPClient(self.credentials, **self._client_options)
 
     def read(self) -> SheetTable:
         with self._errors(role="Viewer"):
