@@ -251,6 +251,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     subs = {}
     for name, handler in COMMANDS.items():
+        assert handler.__doc__, name  # a command's docstring is its --help (tests/test_cli_docs.py)
         sub = commands.add_parser(name, help=handler.__doc__.splitlines()[0], description=handler.__doc__,
                                   formatter_class=argparse.RawDescriptionHelpFormatter)
         sub.add_argument("--config", metavar="PATH",

@@ -42,12 +42,14 @@ def public_point(loc: Location, precision: Precision,
         return None, None, "Citywide", Precision.CITYWIDE
     if loc.precision is Precision.SIDE:  # a region, never a point inside one of its areas
         return None, None, f"{loc.side} Side", Precision.SIDE
+    # Any other location lies in one community area, at a point.
+    assert loc.community_area is not None and loc.lat is not None and loc.lon is not None, loc
     area = geography.areas[loc.community_area]
     if loc.precision.rank >= precision.rank:
         shown, lat, lon = loc.precision, loc.lat, loc.lon
-    elif precision is Precision.ZIP and (loc.zip or geography.zip_at(loc.lat, loc.lon)):
-        code = loc.zip or geography.zip_at(loc.lat, loc.lon)
-        (lat, lon), shown = geography.zip_point(code), Precision.ZIP
+    elif precision is Precision.ZIP and (code := loc.zip or geography.zip_at(loc.lat, loc.lon)) and (
+            point := geography.zip_point(code)):
+        (lat, lon), shown = point, Precision.ZIP
         loc = Location(Precision.ZIP, loc.community_area, loc.community_area_name, lat, lon, zip=code)
     elif precision in (Precision.INTERSECTION, Precision.VENUE):
         # An address shown no finer than an intersection: its block, about 100 m.
