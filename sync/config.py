@@ -342,6 +342,24 @@ class MapConfig(_Strict):
     #: Keys are those of sync/publish/templates/map_labels.json, plus ``"type:<activity type>"`` and
     #: ``"lang:<language>"`` for the names of activity types and languages.
     labels: dict[str, dict[str, str]] = {}
+    #: The public map's address, e.g. "https://healingmap.example.org/": the page's "Subscribe" gives the
+    #: calendar feeds' full https and webcal:// addresses from it. Empty: relative links only, no webcal link.
+    public_url: str = ""
+    #: Where the page gets Leaflet and its plugins: "cdn" (their CDNs, as folium names them) or
+    #: "bundled" (copies in public/assets/, licences included: the page then needs no third-party host).
+    assets: Literal["cdn", "bundled"] = "cdn"
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str) -> str:
+        from urllib.parse import urlsplit  # here: only this validator needs it
+
+        if not value:
+            return value
+        parts = urlsplit(value)
+        if parts.scheme not in ("https", "http") or not parts.netloc or parts.query or parts.fragment:
+            raise ValueError("must be the map's https:// address, without ?query or #fragment")
+        return value if value.endswith("/") else value + "/"
 
     @field_validator("languages")
     @classmethod
@@ -365,6 +383,17 @@ class MapConfig(_Strict):
             if unknown:
                 raise ValueError(f"unknown label(s) {', '.join(unknown)} for {language!r}")
         return self
+
+
+class CalendarConfig(_Strict):
+    """The calendar feeds (README, "Calendars")."""
+
+    #: Days an activity that was in a feed and is published no more stays there as STATUS:CANCELLED,
+    #: so calendars that subscribed drop it.
+    keep_cancelled_days: int = Field(default=30, ge=0)
+    #: The right-hand side of every UID (``<activity id>@<uid_domain>``): set it once, before the first
+    #: sync; changing it later makes every activity new to subscribers' calendars.
+    uid_domain: str = Field(default="healing-map.chicago", pattern=r"^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$")
 
 
 class GuardConfig(_Strict):
@@ -496,6 +525,7 @@ class Config(_Strict):
     location: LocationConfig = LocationConfig()
     geocoder: GeocoderConfig = GeocoderConfig()
     map: MapConfig = MapConfig()
+    calendar: CalendarConfig = CalendarConfig()
     guard: GuardConfig = GuardConfig()
     output: OutputConfig = OutputConfig()
     notify: NotifyConfig = NotifyConfig()

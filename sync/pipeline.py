@@ -281,8 +281,11 @@ def _run(config: Config, *, state: StateStore, now, dry_run: bool, force: bool, 
             write_back_statuses(source, responses, report)
         notice = plan_notices(responses, table, config=config, now=now, report=report, dry_run=dry_run,
                               backfill=backfill)
+        from sync.publish.calendar import plan_calendar
+
+        calendar = plan_calendar(events, config=config, now=now, ledger=state)  # SEQUENCE from the last runs
         files = build_outputs(responses, events, report, config=config, geography=geography, generated_at=now,
-                              outbox=notice.listing if notice else None)
+                              outbox=notice.listing if notice else None, calendar=calendar)
         files.update(notice.files if notice else {})
     # report.json again, now that it can tell the publish stage's time and the run's peak memory.
     report["cpu_seconds"] = dict(timer.cpu_seconds)
@@ -292,6 +295,7 @@ def _run(config: Config, *, state: StateStore, now, dry_run: bool, force: bool, 
     if not dry_run:
         with timer("write"):
             release = releases.publish(files)
+            state.update_calendar(calendar.changes)  # only once the feeds saying so are out
         with timer("notify"):
             notify_hosts(config, notice, report=report, now=now)  # only once the outputs are out
     report["timings"]["total"] = round(time.perf_counter() - started, 4)

@@ -63,6 +63,17 @@ CREATE TABLE IF NOT EXISTS decisions (
 );
 -- state version 2 and older kept pickled responses here
 DROP TABLE IF EXISTS fingerprints;
+-- the calendar feeds' memory (sync/publish/calendar.py): per UID, a digest of what the feeds said,
+-- its SEQUENCE and LAST-MODIFIED, when it was cancelled, and its rendered VEVENT
+CREATE TABLE IF NOT EXISTS calendar (
+    uid TEXT PRIMARY KEY,
+    digest TEXT NOT NULL,
+    sequence INTEGER NOT NULL,
+    modified TEXT NOT NULL,
+    cancelled TEXT,
+    item TEXT NOT NULL,
+    vevent BLOB NOT NULL
+);
 """
 
 #: Bump when the stored decision layout or any stage's decisions change, to drop old fingerprints.
@@ -367,6 +378,29 @@ class StateStore:
             self.db.executemany("DELETE FROM decisions WHERE fingerprint = ?", ((fp,) for fp in stale))
             if fresh:  # in key order: appending to the index is far cheaper than inserting at random
                 self.db.executemany("INSERT OR REPLACE INTO decisions VALUES (?, ?)", sorted(fresh.items()))
+
+    # --- calendar feeds ---------------------------------------------------------------
+
+    def calendar_index(self) -> dict[str, tuple[str, int, str, str | None]]:
+        """Every activity the calendar feeds have held: UID → (digest, sequence, modified, cancelled at)."""
+        with self._io():
+            return {uid: (digest, sequence, modified, cancelled) for uid, digest, sequence, modified, cancelled
+                    in self.db.execute("SELECT uid, digest, sequence, modified, cancelled FROM calendar")}
+
+    def calendar_rows(self, uids: Iterable[str]) -> dict[str, tuple[str, bytes]]:
+        """UID → (what the feed said, as JSON; its rendered VEVENT), for the ``uids`` asked."""
+        uids, found = list(uids), {}
+        with self._io():
+            for start in range(0, len(uids), 500):  # SQLite's limit on ? parameters is 999 on older builds
+                chunk = uids[start:start + 500]
+                found.update((uid, (item, vevent)) for uid, item, vevent in self.db.execute(
+                    f"SELECT uid, item, vevent FROM calendar WHERE uid IN ({','.join('?' * len(chunk))})", chunk))
+        return found
+
+    def update_calendar(self, rows: Iterable[tuple]) -> None:
+        """Store calendar rows ``(uid, digest, sequence, modified, cancelled, item, vevent)``, in one transaction."""
+        with self._io(), self.db:
+            self.db.executemany("INSERT OR REPLACE INTO calendar VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
 
 
 @contextmanager

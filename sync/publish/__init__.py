@@ -23,6 +23,7 @@ from sync.records import Location, Precision, Response, Status
 
 if TYPE_CHECKING:  # shapely and the gazetteer load only when a run publishes (sync.publish.release does not)
     from sync.locate.geography import Geography
+    from sync.publish.calendar import CalendarPlan
 
 #: Decimal places of public coordinates (~1 m); coarsening to the public precision happens first.
 _DIGITS = 5
@@ -44,16 +45,16 @@ def public_point(loc: Location, precision: Precision,
         return None, None, f"{loc.side} Side", Precision.SIDE
     # Any other location lies in one community area, at a point.
     assert loc.community_area is not None and loc.lat is not None and loc.lon is not None, loc
-    area = geography.areas[loc.community_area]
+    area, lat, lon = geography.areas[loc.community_area], loc.lat, loc.lon
     if loc.precision.rank >= precision.rank:
-        shown, lat, lon = loc.precision, loc.lat, loc.lon
-    elif precision is Precision.ZIP and (code := loc.zip or geography.zip_at(loc.lat, loc.lon)) and (
+        shown = loc.precision
+    elif precision is Precision.ZIP and (code := loc.zip or geography.zip_at(lat, lon)) and (
             point := geography.zip_point(code)):
         (lat, lon), shown = point, Precision.ZIP
         loc = Location(Precision.ZIP, loc.community_area, loc.community_area_name, lat, lon, zip=code)
     elif precision in (Precision.INTERSECTION, Precision.VENUE):
         # An address shown no finer than an intersection: its block, about 100 m.
-        shown, lat, lon = Precision.INTERSECTION, round(loc.lat, 3), round(loc.lon, 3)
+        shown, lat, lon = Precision.INTERSECTION, round(lat, 3), round(lon, 3)
     else:
         shown, lat, lon = Precision.COMMUNITY_AREA, area.lat, area.lon
     if shown is Precision.VENUE:
@@ -157,8 +158,14 @@ def report_json(report: dict) -> str:
 
 def build_outputs(responses: list[Response], events: list[dict], report: dict, *, config: Config,
                   geography: Geography, generated_at: datetime,
-                  outbox: list[dict] | None = None) -> dict[Path, bytes | str]:
-    """Every output file's content, keyed by path; nothing is written here (``outbox``: the staff page's list)."""
+                  outbox: list[dict] | None = None, calendar: CalendarPlan | None = None) -> dict[Path, bytes | str]:
+    """Every output file's content, keyed by path; nothing is written here.
+
+    ``outbox``: the staff page's list of messages; ``calendar``: the feeds' entries as
+    :func:`~sync.publish.calendar.plan_calendar` planned them with the state's ledger (without
+    it, every activity is new: SEQUENCE 0).
+    """
+    from sync.publish.calendar import calendar_files, plan_calendar
     from sync.publish.map_page import render_map_page
     from sync.publish.staff_page import render_staff_page
     from sync.publish.summit import render_summary_page, summit_csv
@@ -166,12 +173,17 @@ def build_outputs(responses: list[Response], events: list[dict], report: dict, *
     public, staff = config.public_dir, config.staff_dir
     extras, public_extras = config.fields.extra_fields(), config.fields.public_extras()
     rejected = [r for r in responses if r.status is Status.REJECTED]
+    sides = side_areas(config, geography)
+    calendar = calendar or plan_calendar(events, config=config, now=generated_at)
+    feeds = calendar_files(calendar, config=config, areas={n: a.name for n, a in geography.areas.items()},
+                           sides=sides, public_dir=public)
     return {
         public / "events.csv": values_csv_bytes(PUBLIC_COLUMNS + columns((), public_extras),
                                                 public_csv_values(events, public_extras)),
         public / "events.geojson": geojson_bytes(events),
         public / "index.html": render_map_page(events, areas=geography.outlines, config=config,
-                                               generated_at=generated_at, sides=side_areas(config, geography)),
+                                               generated_at=generated_at, sides=sides),
+        **feeds,
         staff / "responses.csv": values_csv_bytes(STAFF_COLUMNS + columns((), extras),
                                                   map(row_writer(STAFF_VIEW, extras), responses)),
         staff / "rejected.csv": values_csv_bytes(REJECTED_COLUMNS, map(rejected_values, rejected)),

@@ -86,7 +86,7 @@ def render_map_page(events: list[dict], *, areas: dict, config: Config, generate
     as "South Side" is drawn as that region.
     """
     labels = page_labels(config)
-    events, omitted = _within_limit(events, limit=config.map.max_activities, now=generated_at.isoformat())
+    events, omitted = within_limit(events, limit=config.map.max_activities, now=generated_at.isoformat())
     base = _data(events, areas=areas, config=config, generated_at=generated_at, labels=labels)
     used = sorted({e["side"] for e in events if e.get("side")})
     base["sides"] = [[side, (sides or {}).get(side, [])] for side in used]
@@ -117,7 +117,7 @@ def render_map_page(events: list[dict], *, areas: dict, config: Config, generate
     return shell.replace(_DATA_SLOT, embedded, 1)
 
 
-def _within_limit(events: list[dict], *, limit: int, now: str) -> tuple[list[dict], dict | None]:
+def within_limit(events: list[dict], *, limit: int, now: str) -> tuple[list[dict], dict | None]:
     """At most ``limit`` activities, the soonest upcoming first, then the latest past ones.
 
     Past the limit the page aggregates: it gets every activity's count per community area
