@@ -12,7 +12,7 @@ import functools
 import operator
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, time
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -203,7 +203,7 @@ _ROW_FIELDS = tuple(f.name for f in QUESTIONS)
 #: staff read. ``scrub`` takes contact details out of the public text once the host's name and phone are known.
 _STEP_ORDER = ("timestamp", "email", "phone", "text", "multiline", "event_type", "scrub", "date", "time", "link",
                "languages", "yes-no")
-_MULTILINE = frozenset(f.name for f in QUESTIONS if f.normalizer == "multiline")
+_MULTILINE_AT = tuple(index for index, f in enumerate(QUESTIONS) if f.normalizer == "multiline")
 
 
 class Normalizer:
@@ -230,7 +230,8 @@ class Normalizer:
         #: The part of :attr:`columns` a response's decision depends on: the built-in questions only, so
         #: adding, renaming or removing one of staff's own questions keeps every stored decision.
         self.decision_columns: dict[str, int] = {}
-        self._complete, self._getter = False, None
+        self._complete = False
+        self._getter: Callable[[list[str]], tuple[str, ...]] = tuple  # set by cells()
         self._extras = config.fields.extra_fields()
         self._choices = {f.name: {_fold(c): c for c in f.choices} for f in self._extras}
         self._answers_of: dict[tuple[str, str], tuple[str, ...]] = {}
@@ -242,7 +243,7 @@ class Normalizer:
                  "multiline": self._text, "event_type": self._event_type, "date": self._date, "time": self._time,
                  "link": self._link, "languages": self._languages_step, "yes-no": self._yes_no}
         at = {name: index for index, name in enumerate(_ROW_FIELDS)}
-        plan = [(_STEP_ORDER.index(f.normalizer), steps[f.normalizer], at[f.name], f) for f in QUESTIONS]
+        plan: list[tuple] = [(_STEP_ORDER.index(f.normalizer), steps[f.normalizer], at[f.name], f) for f in QUESTIONS]
         plan.append((_STEP_ORDER.index("scrub"), self._scrub, at["contact_phone"], None))
         return [(step, index, f) for _, step, index, f in sorted(plan, key=lambda p: (p[0], p[2]))]
 
@@ -266,8 +267,10 @@ class Normalizer:
 
     def row(self, cells: Mapping[str, str], row_number: int) -> Response:
         """One response from its cells: each field's step (its ``normalizer`` in :mod:`sync.fields`), in order."""
-        texts = [clean_text(text, multiline=True) if name in _MULTILINE else clean_text(text)
-                 for name, text in zip(_ROW_FIELDS, self._pick(cells))]
+        cells_in_order = self._pick(cells)
+        texts = list(map(clean_text, cells_in_order))
+        for index in _MULTILINE_AT:  # the description keeps its line breaks
+            texts[index] = clean_text(cells_in_order[index], multiline=True)
         r = Response(row_number=row_number, raw=cells)
         for step, index, field in self._steps:
             step(r, field, texts[index])

@@ -32,7 +32,8 @@ def rows() -> list[dict]:
     return [
         response(**{"Name of your activity": "Youth circle", WHO: "youth", NOTES: SECRET}),
         response(**{"Name of your activity": "Elders tea", WHO: "Elders", "Date of the activity": "12/6/2026"}),
-        response(**{"Name of your activity": "Open talk", WHO: "Families with kids", "Date of the activity": "12/7/2026"}),
+        response(**{"Name of your activity": "Open talk", WHO: "Families with kids",
+                    "Date of the activity": "12/7/2026"}),
         response(**{"Name of your activity": "Unanswered", "Date of the activity": "12/8/2026"}),
     ]
 

@@ -91,8 +91,11 @@ class _PublicEvents:
 
     def event(self, r: Response) -> dict:
         """The public columns of :data:`sync.fields.EVENT_VIEW`, then the public custom questions' answers."""
-        point = self._point(r.location)
-        event = {key: cell(self, r, point) for key, cell in self._cells}
+        loc = r.location
+        if loc is None:
+            raise ValueError(f"row {r.row_number} is published without a location")
+        point = self._point(loc)
+        event = {key: cell(self, r, loc, point) for key, cell in self._cells}
         for key, name, many in self._extras:
             answer = r.extras.get(name, "")
             event[key] = list(answer) if many else answer
@@ -115,27 +118,27 @@ class _PublicEvents:
         return known[1]
 
 
-#: How each public column is worked out, by field name: (builder, response, public point) → value.
+#: How each public column is worked out, by field name: (builder, response, its location, public point) → value.
 #: The point is :func:`public_point`'s (lat, lon, place label, precision shown).
-_EVENT_CELLS: dict[str, Callable[[_PublicEvents, Response, tuple], object]] = {
-    "id": lambda b, r, point: event_id(r),
-    "title": lambda b, r, point: r.title,
-    "organization": lambda b, r, point: r.organization,
-    "event_type": lambda b, r, point: r.event_type,
-    "type_detail": lambda b, r, point: r.event_type_detail,
-    "description": lambda b, r, point: r.description,
-    "event_date": lambda b, r, point: b._iso(r.event_date),
-    "starts_at": lambda b, r, point: b._iso(r.starts_at),
-    "ends_at": lambda b, r, point: b._iso(r.ends_at),
-    "languages": lambda b, r, point: list(r.languages),
-    "link": lambda b, r, point: r.link,
-    "community_area": lambda b, r, point: r.location.community_area,
-    "community_area_name": lambda b, r, point: r.location.community_area_name or "",
-    "side": lambda b, r, point: r.location.side or "",
-    "precision": lambda b, r, point: point[3].value,
-    "place": lambda b, r, point: point[2],
-    "lat": lambda b, r, point: point[0],
-    "lon": lambda b, r, point: point[1],
+_EVENT_CELLS: dict[str, Callable[[_PublicEvents, Response, Location, tuple], object]] = {
+    "id": lambda b, r, loc, point: event_id(r),
+    "title": lambda b, r, loc, point: r.title,
+    "organization": lambda b, r, loc, point: r.organization,
+    "event_type": lambda b, r, loc, point: r.event_type,
+    "type_detail": lambda b, r, loc, point: r.event_type_detail,
+    "description": lambda b, r, loc, point: r.description,
+    "event_date": lambda b, r, loc, point: b._iso(r.event_date),
+    "starts_at": lambda b, r, loc, point: b._iso(r.starts_at),
+    "ends_at": lambda b, r, loc, point: b._iso(r.ends_at),
+    "languages": lambda b, r, loc, point: list(r.languages),
+    "link": lambda b, r, loc, point: r.link,
+    "community_area": lambda b, r, loc, point: loc.community_area,
+    "community_area_name": lambda b, r, loc, point: loc.community_area_name or "",
+    "side": lambda b, r, loc, point: loc.side or "",
+    "precision": lambda b, r, loc, point: point[3].value,
+    "place": lambda b, r, loc, point: point[2],
+    "lat": lambda b, r, loc, point: point[0],
+    "lon": lambda b, r, loc, point: point[1],
 }
 
 

@@ -74,7 +74,7 @@ _DATA_SLOT = "\x00activities\x00"
 _SCRIPT_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 #: The page script's files (Leaflet's src/map, src/layer, src/control split), joined in this order
 #: into one strict-mode function scope: each reads the names the earlier ones define.
-SCRIPT_FILES = ("map_data.js", "map_i18n.js", "map_list.js", "map_layers.js", "map_popups.js",
+SCRIPT_FILES = ("map_data.js", "map_extras.js", "map_i18n.js", "map_list.js", "map_layers.js", "map_popups.js",
                 "map_controls.js", "map_main.js")
 
 
@@ -235,7 +235,7 @@ def _data(events: list[dict], *, areas: dict, config: Config, generated_at: date
                          "\n".join(aliases.get(f["properties"]["number"], []))] for f in areas["features"]),
         "rules": page_rules(),
         "form": _form_url(config),
-        "keys": WIRE_KEYS,
+        "keys": {**WIRE_KEYS, "extras": EXTRAS_WIRE},
         "extras": _extras(events, config),
     }
 
@@ -303,12 +303,11 @@ def _columns(events: list[dict], data: dict, description_chars: int, *, tz) -> d
         cols["place"].append(_place(e, places))
         if e.get("side") in side_index:
             sides[str(len(cols["place"]) - 1)] = side_index[e["side"]]
-    # Mostly-empty columns are sent as {index: value} to save their empty strings.
-    for name in ("type_detail", "description"):
-        cols[name] = _sparse(cols[name])
     host_key, rest_key = FIELDS["link"].wire
-    out = {WIRE_KEYS[name]: cols[name] for name in named if name in WIRE_KEYS}
-    out.update({host_key: cols["link_host"], rest_key: cols["link_rest"], WIRE_KEYS["side"]: sides})
+    out: dict[str, object] = {FIELDS[name].wire[0]: cols[name] for name in named if name in WIRE_KEYS}
+    for name in ("type_detail", "description"):  # mostly empty: {index: value} saves their empty strings
+        out[FIELDS[name].wire[0]] = _sparse(cols[name])
+    out.update({host_key: cols["link_host"], rest_key: cols["link_rest"], FIELDS["side"].wire[0]: sides})
     if data.get("extras"):
         out[EXTRAS_WIRE] = _extra_columns(rows, data["extras"])
     out.update(orgs=list(orgs), hosts=list(hosts), places=[list(k) for k in places])

@@ -75,7 +75,7 @@ function listItem(ev) {
       ev.org ? el("p", { className: "hm-org", text: t("by", { org: ev.org }) }) : null,
       langs.length ? el("p", { className: "hm-langs" }, [
         el("span", { className: "hm-langs-label", text: t("languages") + ": " }), langs.join(", ")]) : null,
-      desc, toggle, actions
+      extraLines(ev), desc, toggle, actions
     ])
   ]);
 }

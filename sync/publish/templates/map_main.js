@@ -23,7 +23,7 @@ function syncControls() {
   chip.hidden = state.place < 0;
   if (state.place >= 0) { $("hm-place-name").textContent = places[state.place].name; }
   var active = ["type", "lang", "q"].filter(function (k) { return state[k] !== ""; }).length +
-    (state.when !== DEFAULTS.when ? 1 : 0) + (state.place >= 0 ? 1 : 0);
+    (state.when !== DEFAULTS.when ? 1 : 0) + (state.place >= 0 ? 1 : 0) + syncExtraControls();
   $("hm-filter-badge").textContent = active ? String(active) : "";
   $("hm-reset").disabled = active === 0;
 }

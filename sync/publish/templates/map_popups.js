@@ -39,6 +39,7 @@ function popupItem(ev, highlighted) {
     el("p", { className: "hm-meta" }, [el("span", { className: "hm-type", text: typeName(ev) })]),
     ev.org ? el("p", { className: "hm-org", text: t("by", { org: ev.org }) }) : null,
     langNames(ev.langs).length ? el("p", { className: "hm-langs", text: t("languages") + ": " + langNames(ev.langs).join(", ") }) : null,
+    extraLines(ev),
     linkOf(ev) ? joinLink(ev, "hm-join hm-join-small") : null
   ]);
 }
