@@ -17,7 +17,13 @@ var D = JSON.parse(doc.getElementById("hm-data").textContent);
 // search folding) and passed in the page data: this script spells none of its own.
 var RULES = D.rules;
 var E = D.ev;
-var N = E.id.length;
+// D.ev's columns by field name: each field's key is declared once, in sync/fields.py (D.keys).
+var C = {};
+Object.keys(D.keys).forEach(function (name) {
+  var key = D.keys[name];
+  C[name] = Array.isArray(key) ? key.map(function (k) { return E[k]; }) : E[key];
+});
+var N = C.id.length;
 var baseParts = D.base.split("-").map(Number);
 var areaNames = {}, areaAliases = {};
 D.areas.forEach(function (a) { areaNames[a[0]] = a[1]; areaAliases[a[0]] = a[2] || ""; });
@@ -34,23 +40,23 @@ var nowDay = Math.floor(D.now / 1440);
 var weekEnd = (nowDay + 7) * 1440;
 
 function decodeEvents() {
-  var W = E.w || {};
+  var W = C.side || {};
   var out = new Array(N);
   for (var i = 0; i < N; i++) {
-    var start = E.s[i];
+    var start = C.starts_at[i];
     out[i] = {
       index: i,
-      id: E.id[i],
-      title: E.t[i],
-      org: E.orgs[E.o[i]] || "",
-      type: E.y[i],
-      detail: E.x[i] || "",
-      description: E.d[i] || "",
+      id: C.id[i],
+      title: C.title[i],
+      org: E.orgs[C.organization[i]] || "",
+      type: C.event_type[i],
+      detail: C.type_detail[i] || "",
+      description: C.description[i] || "",
       start: start,
-      end: E.e[i] >= 0 ? start + E.e[i] : null,
-      langs: E.l[i],
+      end: C.ends_at[i] >= 0 ? start + C.ends_at[i] : null,
+      langs: C.languages[i],
       link: null,           // checked when first shown (see linkOf): URL parsing 10,000 links costs
-      place: E.p[i] >= 0 ? places[E.p[i]] : null,
+      place: C.place[i] >= 0 ? places[C.place[i]] : null,
       side: W[i] != null ? sides[W[i]] : null,
       search: null
     };
@@ -70,7 +76,7 @@ var mapApi = null;        // set by attach()
 function $(id) { return doc.getElementById(id); }
 
 function linkOf(ev) {
-  if (ev.link === null) { ev.link = safeLink((E.hosts[E.h[ev.index]] || "") + (E.u[ev.index] || "")); }
+  if (ev.link === null) { ev.link = safeLink((E.hosts[C.link[0][ev.index]] || "") + (C.link[1][ev.index] || "")); }
   return ev.link;
 }
 function isWebScheme(protocol) { return RULES.schemes.indexOf(protocol.replace(/:$/, "").toLowerCase()) >= 0; }

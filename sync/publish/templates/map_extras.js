@@ -7,7 +7,7 @@
  * A filter's state is state["x" + k], "" for any answer.
  */
 var EXTRAS = D.extras || [];
-var EXTRA_COLUMNS = E[D.keys.extras] || [];
+var EXTRA_COLUMNS = C.extras || [];
 
 EXTRAS.forEach(function (x, k) {
   if (x.filter) { DEFAULTS["x" + k] = ""; state["x" + k] = ""; }
