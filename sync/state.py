@@ -389,7 +389,8 @@ class StateStore:
 
     def calendar_rows(self, uids: Iterable[str]) -> dict[str, tuple[str, bytes]]:
         """UID → (what the feed said, as JSON; its rendered VEVENT), for the ``uids`` asked."""
-        uids, found = list(uids), {}
+        uids = list(uids)
+        found: dict[str, tuple[str, bytes]] = {}
         with self._io():
             for start in range(0, len(uids), 500):  # SQLite's limit on ? parameters is 999 on older builds
                 chunk = uids[start:start + 500]

@@ -24,6 +24,7 @@ import logging
 import shutil
 import sys
 from pathlib import Path
+from typing import TypedDict
 from urllib.parse import urlsplit
 
 log = logging.getLogger("sync")
@@ -32,7 +33,12 @@ VENDOR = Path(__file__).with_name("vendor")
 #: Where the copies are published, under ``public/``.
 ASSETS = "assets"
 #: What is vendored from each npm package: its files the page uses (``dist/`` paths) and its licence.
-PACKAGES = {
+class _Package(TypedDict):
+    files: list[str]  # paths inside the npm package
+    licence: str
+
+
+PACKAGES: dict[str, _Package] = {
     "leaflet": {"files": ["dist/leaflet.js", "dist/leaflet.css", "dist/images/layers.png",
                           "dist/images/layers-2x.png", "dist/images/marker-icon.png",
                           "dist/images/marker-icon-2x.png", "dist/images/marker-shadow.png"],

@@ -47,7 +47,7 @@ import json
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, UTC
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import quote
@@ -109,7 +109,7 @@ def plan_calendar(events: list[dict], *, config: Config, now: datetime, ledger: 
     """Work out every feed entry: new, edited (SEQUENCE + 1), unchanged, or cancelled and kept a while."""
     labels = _labels(config)
     domain = config.calendar.uid_domain
-    modified_now = now.astimezone(timezone.utc).replace(microsecond=0)
+    modified_now = now.astimezone(UTC).replace(microsecond=0)
     known = ledger.calendar_index() if ledger else {}
     shown = [e for e in _within_limit(events, config=config, now=now) if e.get("date")]
     published = {e["id"] for e in events}
@@ -121,7 +121,8 @@ def plan_calendar(events: list[dict], *, config: Config, now: datetime, ledger: 
         fresh.append((f"{event['id']}@{domain}", event["id"], item, _digest(item)))
     gone = [uid for uid, row in known.items() if uid.split("@")[0] not in published and
             (row[3] is None or datetime.fromisoformat(row[3]) + keep > modified_now)]
-    reusable = [uid for uid, _, _, digest in fresh if uid in known and known[uid][0] == digest and known[uid][3] is None]
+    reusable = [uid for uid, _, _, digest in fresh
+                if uid in known and known[uid][0] == digest and known[uid][3] is None]
     stored = ledger.calendar_rows(reusable + gone) if ledger and (reusable or gone) else {}
 
     plan = CalendarPlan(entries=[])
@@ -401,7 +402,7 @@ def _sides_of(item: dict, sides: Mapping[str, list[int]]) -> list[str]:
 
 
 def utc(moment: datetime) -> datetime:
-    return moment.astimezone(timezone.utc)
+    return moment.astimezone(UTC)
 
 
 def _plain(text: str) -> str:

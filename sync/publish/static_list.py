@@ -88,7 +88,8 @@ def static_list(events: list[dict], *, now: datetime, config: Config, labels: di
         days[-1]["items"].append(item)
         graph.append(event_json_ld(event, start, end, labels=labels[language]))
     shown = min(len(upcoming), limit)
-    noscript = [{"lang": lang, "text": _noscript(labels[lang], shown=shown, total=len(upcoming), any_at_all=bool(events))}
+    noscript = [{"lang": lang,
+                 "text": _noscript(labels[lang], shown=shown, total=len(upcoming), any_at_all=bool(events))}
                 for lang in config.map.languages]
     return {"days": days, "shown": shown, "total": len(upcoming), "noscript": noscript,
             "json_ld": script_json(graph) if graph else ""}
@@ -156,7 +157,8 @@ def _item(index: int, event: dict, start: datetime, end: datetime | None, *, lab
         "type": _type_name(event, labels),
         "place": _place_name(event, labels),
         "place_class": "hm-place" if pinned else "hm-place hm-side" if event.get("side") else "hm-place hm-citywide",
-        "org": labels.get("by", "By {org}").replace("{org}", event["organization"]) if event.get("organization") else "",
+        "org": (labels.get("by", "By {org}").replace("{org}", event["organization"])
+                if event.get("organization") else ""),
         "languages": ", ".join(_label(labels, "lang:", lang) for lang in event.get("languages") or () if lang),
         "description": _excerpt(event.get("description") or ""),
         "link": link if is_web_url(link) else "",
