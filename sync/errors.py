@@ -49,6 +49,8 @@ class GuardTripped(HealingMapError):
     """Published activities dropped more than the safety guard allows (exit 4)."""
 
     exit_code = 4
+    #: The run's counts, recorded in the run history with the refusal.
+    counts: dict | None = None
 
 
 class SyncLocked(HealingMapError):

@@ -26,6 +26,7 @@ import logging
 import marshal
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -44,6 +45,9 @@ from sync.state import DecisionCodec, StateStore, config_fingerprint, row_finger
 
 if TYPE_CHECKING:
     from sync.locate.geography import Geography
+    from sync.normalize import Normalizer
+    from sync.notify import Notice
+    from sync.publish.calendar import CalendarPlan
 
 log = logging.getLogger("sync")
 
@@ -125,67 +129,95 @@ def decide(table: SheetTable, config: Config, *, geography: Geography, timer: St
            state: StateStore | None = None, progress: bool = False) -> Decisions:
     """Normalize, validate and locate every row; reuse stored decisions for unchanged rows."""
     # Imported here: an unchanged run never needs them (rapidfuzz, phonenumbers, shapely…).
-    from sync.locate import build_locator, locate_responses
     from sync.normalize import Normalizer
     from sync.validate import mark_superseded, validate_response
 
     normalizer = Normalizer(config)
     codec = DecisionCodec(config.campaign.tz)
     with timer("normalize"):
-        rows = normalizer.cells(table)
-        if state:
-            fingerprints = row_fingerprints(config_fingerprint(config), normalizer.decision_columns, table.rows)
-            stored = state.load_decisions()
-        else:
-            fingerprints, stored = [None] * len(rows), {}
-        responses, fresh, reused, unreadable = [], [], set(), 0
-        for offset, (cells, fp) in enumerate(zip(rows, fingerprints)):
-            row_number = table.row_number(offset)
-            blob = stored.get(fp)
-            r = None
-            if blob is not None:
-                try:
-                    r = codec.decode(blob, cells, row_number)
-                    reused.add(fp)
-                except Exception as exc:  # a damaged or foreign entry: decide the row again
-                    unreadable += 1
-                    log.debug("stored decision for row %d unreadable (%r); deciding it again", row_number, exc)
-            if r is None:
-                r = normalizer.row(cells, row_number)
-                fresh.append((fp, r))
-            responses.append(r)
-        if unreadable:
-            log.warning("%d stored decisions could not be read and were decided again", unreadable)
+        rows = _read_rows(table, normalizer, codec, config=config, state=state)
     with timer("validate"):
-        for _, r in fresh:
+        for _, r in rows.fresh:
             validate_response(r, config)
-    stats: dict = {}
     with timer("locate"):
-        if any(r.location_text or r.zip for _, r in fresh):
-            locator = build_locator(config, geography)
-            try:
-                locate_responses([r for _, r in fresh], locator, progress=progress)
-            finally:
-                if locator.street_locator:
-                    stats = locator.street_locator.stats()
-                    locator.street_locator.close()
+        stats = _locate_fresh([r for _, r in rows.fresh], config, geography, progress=progress)
     if state:
         with timer("state"):
             # Stored before repeat-marking, which depends on the other rows; geocoder misses and
             # outages are decided again next run. Rows the sheet no longer has are dropped.
-            new = {fp: codec.encode(r) for fp, r in fresh if not any(x.recheck for x in r.reasons)}
-            state.update_decisions(stale=[fp for fp in stored if fp not in reused and fp not in new], fresh=new)
-            del stored
+            new = {fp: codec.encode(r) for fp, r in rows.fresh
+                   if fp is not None and not any(x.recheck for x in r.reasons)}
+            state.update_decisions(stale=[fp for fp in rows.stored if fp not in rows.reused and fp not in new],
+                                   fresh=new)
+            rows.stored = {}  # let go of the state's decisions (large for a large sheet) before what follows
     with timer("normalize"):
-        normalizer.extras(responses)  # staff's own questions: never stored, so worked out for every row
+        normalizer.extras(rows.responses)  # staff's own questions: never stored, so worked out for every row
     with timer("validate"):
-        mark_superseded(responses)
-        for r in responses:
+        mark_superseded(rows.responses)
+        for r in rows.responses:
             r.decide_status()
     warnings = list(table.warnings)  # values under no header
     warnings += [f"column {h!r} is not in the mapping and was ignored" for h in normalizer.ignored_headers
                  if not notify_reads(config.notify, h)]
-    return Decisions(responses, warnings, stats, reused=len(responses) - len(fresh))
+    return Decisions(rows.responses, warnings, stats, reused=len(rows.responses) - len(rows.fresh))
+
+
+@dataclass
+class _Rows:
+    """The sheet's rows as responses: those decided now (``fresh``, with their fingerprints) and the rest
+    decoded from the state; ``stored`` is every decision the state held, ``reused`` the ones used."""
+
+    responses: list[Response]
+    fresh: list[tuple[bytes | None, Response]]
+    stored: dict[bytes, bytes]
+    reused: set[bytes]
+
+
+def _read_rows(table: SheetTable, normalizer: Normalizer, codec: DecisionCodec, *, config: Config,
+               state: StateStore | None) -> _Rows:
+    """Each row's stored decision when its fingerprint has one, else the row normalized afresh."""
+    cells_of = normalizer.cells(table)
+    fingerprints: Sequence[bytes | None]
+    if state:
+        fingerprints = row_fingerprints(config_fingerprint(config), normalizer.decision_columns, table.rows)
+        stored = state.load_decisions()
+    else:
+        fingerprints, stored = [None] * len(cells_of), {}
+    rows = _Rows(responses=[], fresh=[], stored=stored, reused=set())
+    unreadable = 0
+    for offset, (cells, fp) in enumerate(zip(cells_of, fingerprints)):
+        row_number = table.row_number(offset)
+        r = None
+        if fp is not None and (blob := stored.get(fp)) is not None:
+            try:
+                r = codec.decode(blob, cells, row_number)
+                rows.reused.add(fp)
+            except Exception as exc:  # a damaged or foreign entry: decide the row again
+                unreadable += 1
+                log.debug("stored decision for row %d unreadable (%r); deciding it again", row_number, exc)
+        if r is None:
+            r = normalizer.row(cells, row_number)
+            rows.fresh.append((fp, r))
+        rows.responses.append(r)
+    if unreadable:
+        log.warning("%d stored decisions could not be read and were decided again", unreadable)
+    return rows
+
+
+def _locate_fresh(responses: list[Response], config: Config, geography: Geography, *, progress: bool) -> dict:
+    """Locate the responses decided this run; the online locator's counters, if one was used."""
+    from sync.locate import build_locator, locate_responses
+
+    stats: dict = {}
+    if any(r.location_text or r.zip for r in responses):
+        locator = build_locator(config, geography)
+        try:
+            locate_responses(responses, locator, progress=progress)
+        finally:
+            if locator.street_locator:
+                stats = locator.street_locator.stats()
+                locator.street_locator.close()
+    return stats
 
 
 @contextlib.contextmanager
@@ -268,25 +300,12 @@ def _run(config: Config, *, state: StateStore, now, dry_run: bool, force: bool, 
         geography = load_geography(config.output.state_folder)
     decisions = decide(table, config, geography=geography, timer=timer, state=None if dry_run else state,
                        progress=progress)
-    responses = decisions.responses
     for message in decisions.warnings:
         log.warning(message)
     with timer("publish"):
-        events = public_events(responses, config, geography)
-        report = build_report(responses, config=config, source=source, now=now, warnings=decisions.warnings,
-                              timings=timer.seconds, locator_stats=decisions.locator_stats, dry_run=dry_run,
-                              reused=decisions.reused, blank_rows=table.blank_rows)
-        check_guard(report["counts"], state.last_good_published(), config=config, force=force)
-        if config.status_writeback.enabled and not dry_run:
-            write_back_statuses(source, responses, report)
-        notice = plan_notices(responses, table, config=config, now=now, report=report, dry_run=dry_run,
-                              backfill=backfill)
-        from sync.publish.calendar import plan_calendar
-
-        calendar = plan_calendar(events, config=config, now=now, ledger=state)  # SEQUENCE from the last runs
-        files = build_outputs(responses, events, report, config=config, geography=geography, generated_at=now,
-                              outbox=notice.listing if notice else None, calendar=calendar)
-        files.update(notice.files if notice else {})
+        planned = _plan_outputs(decisions, table, source, config=config, geography=geography, state=state,
+                                now=now, timer=timer, dry_run=dry_run, force=force, backfill=backfill)
+    report, files = planned.report, planned.files
     # report.json again, now that it can tell the publish stage's time and the run's peak memory.
     report["cpu_seconds"] = dict(timer.cpu_seconds)
     report["memory_mb"] = dict(timer.peak_mb)
@@ -295,15 +314,50 @@ def _run(config: Config, *, state: StateStore, now, dry_run: bool, force: bool, 
     if not dry_run:
         with timer("write"):
             release = releases.publish(files)
-            state.update_calendar(calendar.changes)  # only once the feeds saying so are out
+            state.update_calendar(planned.calendar.changes)  # only once the feeds saying so are out
         with timer("notify"):
-            notify_hosts(config, notice, report=report, now=now)  # only once the outputs are out
+            notify_hosts(config, planned.notice, report=report, now=now)  # only once the outputs are out
     report["timings"]["total"] = round(time.perf_counter() - started, 4)
     # Runs that left something to retry (a geocoder outage, a failed write-back) are never "unchanged".
+    responses = decisions.responses
     settled = not any(x.recheck for r in responses for x in r.reasons) and (
         not config.status_writeback.enabled or "status_writeback" in report)
-    return SyncResult(report=report, responses=responses, events=events, outputs=[] if dry_run else list(files),
-                      release=release, inputs=inputs if settled else None)
+    return SyncResult(report=report, responses=responses, events=planned.events,
+                      outputs=[] if dry_run else list(files), release=release, inputs=inputs if settled else None)
+
+
+@dataclass
+class _Planned:
+    """Everything a run publishes, built in memory: nothing is written until all of it is ready."""
+
+    events: list[dict]
+    report: dict
+    notice: Notice | None
+    calendar: CalendarPlan
+    files: dict
+
+
+def _plan_outputs(decisions: Decisions, table: SheetTable, source: Source, *, config: Config,
+                  geography: Geography, state: StateStore, now: datetime, timer: StageTimer, dry_run: bool,
+                  force: bool, backfill: bool) -> _Planned:
+    """The public events, the report (the safety guard checked), the messages to hosts and every output file."""
+    from sync.publish.calendar import plan_calendar
+
+    responses = decisions.responses
+    events = public_events(responses, config, geography)
+    report = build_report(responses, config=config, source=source, now=now, warnings=decisions.warnings,
+                          timings=timer.seconds, locator_stats=decisions.locator_stats, dry_run=dry_run,
+                          reused=decisions.reused, blank_rows=table.blank_rows)
+    check_guard(report["counts"], state.last_good_published(), config=config, force=force)
+    if config.status_writeback.enabled and not dry_run:
+        write_back_statuses(source, responses, report)
+    notice = plan_notices(responses, table, config=config, now=now, report=report, dry_run=dry_run,
+                          backfill=backfill)
+    calendar = plan_calendar(events, config=config, now=now, ledger=state)  # SEQUENCE from the last runs
+    files = build_outputs(responses, events, report, config=config, geography=geography, generated_at=now,
+                          outbox=notice.listing if notice else None, calendar=calendar)
+    files.update(notice.files if notice else {})
+    return _Planned(events, report, notice, calendar, files)
 
 
 def inputs_digest(table: SheetTable, config: Config, now: datetime) -> str | None:
@@ -374,7 +428,8 @@ def write_back_statuses(source: Source, responses: list[Response], report: dict)
 def status_row(r: Response) -> list[str]:
     """Submitted time, title, status, reasons, community area: one row of the status worksheet."""
     return [
-        r.raw.get("submitted_at", ""), r.title, r.status.value, "; ".join(x.message for x in r.blocking_reasons),
+        r.raw.get("submitted_at", ""), r.title, r.status.value if r.status else "",
+        "; ".join(x.message for x in r.blocking_reasons),
         (r.location.community_area_name or "Citywide") if r.location else "",
     ]
 

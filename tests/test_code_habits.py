@@ -1,4 +1,4 @@
-"""Habits the code keeps: docstring examples that run, tests/ and bench/ apart.
+"""Habits the code keeps: docstring examples that run, short functions, tests/ and bench/ apart.
 
 (ruff and mypy run before the tests in ``make test``; their settings are in pyproject.toml.)
 """
@@ -16,6 +16,9 @@ import pytest
 import sync
 
 ROOT = Path(__file__).resolve().parent.parent
+#: The longest a Python function of sync/ may be, its ``def`` line and docstring included.
+MAX_FUNCTION_LINES = 50
+
 MODULES = sorted(m.name for m in pkgutil.walk_packages(sync.__path__, "sync.") if not m.name.endswith("__main__"))
 
 
@@ -34,6 +37,19 @@ def test_the_examples_are_many():
     attempted = sum(doctest.testmod(importlib.import_module(name), report=False).attempted
                     for name in ("sync.locate.placetext", "sync.locate.typos", "sync.publish.rules", "sync.reasons"))
     assert attempted > 30
+
+
+def _functions(path: Path):
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            yield node
+
+
+def test_no_function_is_longer_than_fifty_lines():
+    long = [f"{path.relative_to(ROOT)}:{node.lineno} {node.name} ({node.end_lineno - node.lineno + 1} lines)"
+            for path in sorted((ROOT / "sync").rglob("*.py")) for node in _functions(path)
+            if node.end_lineno - node.lineno + 1 > MAX_FUNCTION_LINES]
+    assert not long, "split these functions:\n" + "\n".join(long)
 
 
 def _imported(path: Path) -> set[str]:

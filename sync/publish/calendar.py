@@ -160,7 +160,7 @@ def calendar_files(plan: CalendarPlan, *, config: Config, areas: Mapping[int, st
     """
     title = config.campaign.title
     timezone_block = _vtimezone(config)
-    feeds = feed_paths(config, areas=areas, sides=sides, entries=plan.entries)
+    feeds = feed_paths(config, areas=areas, sides=sides, types=[e.item["type"] for e in plan.entries])
     members: dict[str, list[bytes]] = {path: [] for path in feeds.names}
     for entry in plan.entries:
         item = entry.item
@@ -205,19 +205,39 @@ class FeedPaths:
 
 
 def feed_paths(config: Config, *, areas: Mapping[int, str], sides: Mapping[str, list[int]],
-               entries: Iterable[Entry] = ()) -> FeedPaths:
-    """Every feed: all 77 areas, every configured type (and any other an entry has), every side."""
+               types: Iterable[str] = ()) -> FeedPaths:
+    """Every feed: all 77 areas, every configured type (and the other ``types`` activities have), every side."""
     labels = _labels(config)
     feeds = FeedPaths()
     for number in sorted(areas):
         feeds.add("area", number, f"{number}-{slug(areas[number]) or 'area'}", areas[number])
-    types = list(config.validation.event_types) + [config.validation.other_type]
-    types += sorted({e.item["type"] for e in entries} - set(types) - {""})
+    configured = list(config.validation.event_types) + [config.validation.other_type]
+    types = configured + sorted(set(types) - set(configured) - {""})
     for name in types:
         feeds.add("type", name, slug(name) or _short(name), _type_label(name, labels))
     for side in sides:
         feeds.add("side", side, slug(side) or _short(side), labels.get(f"side:{side}", f"{side} Side"))
     return feeds
+
+
+def page_data(events: list[dict], *, config: Config, areas: Mapping[int, str], sides: Mapping[str, list[int]],
+              types: list[str]) -> dict:
+    """What the map page's "Add to calendar" and "Subscribe" need (``D.cal``): every feed's path and more.
+
+    ``types`` are the page's activity types in its order (``D.types``); ``events`` the activities it shows.
+    ``allDay`` lists the activities without a start time (Google Calendar gets dates, not times).
+    """
+    feeds = feed_paths(config, areas=areas, sides=sides, types=types)
+    return {
+        "all": FEED_ALL,
+        "areas": {str(number): path for number, path in feeds.of("area").items()},
+        "types": [feeds.key("type", name) or "" for name in types],
+        "sides": feeds.of("side"),
+        "event": f"{EVENT_FOLDER}/",
+        "base": config.map.public_url,
+        "tz": config.campaign.timezone,
+        "allDay": [e["id"] for e in events if not e.get("starts_at")],
+    }
 
 
 def slug(text: str) -> str:

@@ -50,6 +50,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from sync.config import Config
 from sync.fields import EXTRAS_WIRE, FIELDS
+from sync.publish.calendar import page_data as calendar_page_data
 from sync.publish.rules import is_web_url, page_rules
 
 log = logging.getLogger("sync")
@@ -75,7 +76,7 @@ _SCRIPT_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u
 #: The page script's files (Leaflet's src/map, src/layer, src/control split), joined in this order
 #: into one strict-mode function scope: each reads the names the earlier ones define.
 SCRIPT_FILES = ("map_data.js", "map_extras.js", "map_i18n.js", "map_list.js", "map_layers.js", "map_popups.js",
-                "map_controls.js", "map_main.js")
+                "map_controls.js", "map_calendar.js", "map_main.js")
 
 
 def render_map_page(events: list[dict], *, areas: dict, config: Config, generated_at: datetime,
@@ -90,6 +91,8 @@ def render_map_page(events: list[dict], *, areas: dict, config: Config, generate
     base = _data(events, areas=areas, config=config, generated_at=generated_at, labels=labels)
     used = sorted({e["side"] for e in events if e.get("side")})
     base["sides"] = [[side, (sides or {}).get(side, [])] for side in used]
+    base["cal"] = calendar_page_data(events, config=config, sides=sides or {}, types=base["types"], areas={
+        f["properties"]["number"]: f["properties"]["name"] for f in areas["features"]})  # map_calendar.js
     if omitted:
         base["omitted"] = omitted
     shell = _page(areas=areas, config=config, generated_at=generated_at, text=labels[config.map.languages[0]],

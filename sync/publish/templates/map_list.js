@@ -61,7 +61,8 @@ function listItem(ev) {
     ev.place || ev.side ? el("button", {
       type: "button", className: "hm-show", text: t("show_on_map"),
       "aria-describedby": titleId, onclick: function () { showOnMap(ev); }
-    }) : null
+    }) : null,
+    calendarLinks(ev)
   ]);
   return el("li", { className: "hm-item", id: "activity-" + ev.id, "data-id": ev.id }, [
     el("article", { "aria-labelledby": titleId }, [

@@ -39,6 +39,7 @@ function update() {
   renderList();
   renderCoverage();
   if (mapApi) { mapApi.update(); }
+  renderSubscribe();  // the feeds of the filters in use (map_calendar.js)
 }
 
 var searchTimer = null;

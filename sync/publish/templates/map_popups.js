@@ -40,7 +40,8 @@ function popupItem(ev, highlighted) {
     ev.org ? el("p", { className: "hm-org", text: t("by", { org: ev.org }) }) : null,
     langNames(ev.langs).length ? el("p", { className: "hm-langs", text: t("languages") + ": " + langNames(ev.langs).join(", ") }) : null,
     extraLines(ev),
-    linkOf(ev) ? joinLink(ev, "hm-join hm-join-small") : null
+    linkOf(ev) ? joinLink(ev, "hm-join hm-join-small") : null,
+    calendarLinks(ev, "hm-cal-small")
   ]);
 }
 
