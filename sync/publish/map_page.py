@@ -40,22 +40,20 @@ import json
 import logging
 import re
 from datetime import date, datetime
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import folium
 import folium.plugins
 from branca.element import Figure
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from sync.config import Config
 from sync.fields import EXTRAS_WIRE, FIELDS
 from sync.publish.calendar import page_data as calendar_page_data
 from sync.publish.rules import is_web_url, page_rules
+from sync.publish.templating import TEMPLATES, render
 
 log = logging.getLogger("sync")
 
-TEMPLATES = Path(__file__).with_name("templates")
 #: The page must stay under 1.5 MB for 10,000 activities; descriptions fill what the rest leaves.
 PAGE_BUDGET_BYTES = 1_450_000
 #: Longest description excerpt embedded; shorter budgets shorten every excerpt alike.
@@ -67,8 +65,6 @@ DESCRIPTION_MIN_CHARS = 80
 _JS = [js for js in folium.Map.default_js if js[0] == "leaflet"] + folium.plugins.MarkerCluster.default_js
 _CSS = [css for css in folium.Map.default_css if css[0] == "leaflet_css"] + folium.plugins.MarkerCluster.default_css
 
-_env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
-                   trim_blocks=True, lstrip_blocks=True)
 _PRECISIONS = ("community_area", "zip", "address", "intersection", "citywide", "venue", "side")
 #: Where the activities' JSON goes; no text of the page can contain it (NUL is never written).
 _DATA_SLOT = "\x00activities\x00"
@@ -164,14 +160,14 @@ def _page(*, areas: dict, config: Config, generated_at: datetime, text: dict, em
     ``empty``: no activity yet (launch day); the page says so and links the form even without JavaScript.
     """
     map_html, map_script = _folium_parts(areas=areas, config=config)
-    return _env.get_template("map_page.html").render(
+    return render("map_page.html",
         css=[url for _, url in _CSS], js=[url for _, url in _JS], map_html=map_html, map_script=map_script,
         map_name=STABLE_NAMES["map"], areas_name=STABLE_NAMES["areas"],
         lang=config.map.languages[0], t=text, title=config.campaign.title, form_url=_form_url(config),
         empty=empty, generated_iso=generated_at.isoformat(timespec="minutes"),
         generated_text=_format_generated(generated_at.astimezone(config.campaign.tz)),
         other_language=config.map.languages[1] if len(config.map.languages) > 1 else "",
-        css_text=(TEMPLATES / "map_page.css").read_text(encoding="utf-8"), js_text=page_script(),
+        js_text=page_script(),
         data_json=_DATA_SLOT)
 
 
