@@ -4,11 +4,12 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench clean help
+.PHONY: run test lint bench clean help
 
 help:
 	@echo "make run    create .venv, install, sync the bundled sample into output/"
-	@echo "make test   create .venv, install, run the whole test suite"
+	@echo "make test   create .venv, install, lint (ruff, mypy) and run the whole test suite"
+	@echo "make lint   ruff and mypy only"
 	@echo "make bench  run the benchmarks in bench/ and print their figures"
 
 $(STAMP): pyproject.toml
@@ -20,8 +21,13 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/healing-map sync --verbose
 
-test: $(STAMP) tests/.assets/.installed
+test: lint $(STAMP) tests/.assets/.installed
 	$(BIN)/python -m pytest
+
+# ruff and mypy, configured in pyproject.toml; part of `make test`, so CI runs them.
+lint: $(STAMP)
+	$(BIN)/ruff check sync testing
+	$(BIN)/mypy
 
 # Leaflet & co. for the offline browser tests, from the npm registry (pinned in tests/browser/package.json).
 tests/.assets/.installed: tests/browser/package.json
