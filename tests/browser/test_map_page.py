@@ -270,7 +270,9 @@ _DOM_AUDIT = """() => {
     }
   }
   for (const a of document.querySelectorAll('a[href]')) {
-    if (!/^(https?:|#|events\\.csv$)/i.test(a.getAttribute('href'))) bad.push('href ' + a.getAttribute('href'));
+    if (!/^(https?:|#|events\\.csv$|calendar\\.ics$|calendar\\/event\\/[A-Za-z0-9_-]+\\.ics$)/i.test(a.getAttribute('href'))) {
+      bad.push('href ' + a.getAttribute('href'));
+    }
     if (a.target === '_blank' && a.rel !== 'noopener noreferrer') bad.push('rel ' + a.rel);
   }
   const scripts = [...document.scripts].map(s => s.src || s.type || 'inline');

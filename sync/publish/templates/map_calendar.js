@@ -17,8 +17,9 @@ if (CAL) { CAL.allDay.forEach(function (id) { calAllDay[id] = true; }); }
 function calendarLinks(ev, className) {
   if (!CAL) { return null; }
   return el("span", { className: "hm-cal" + (className ? " " + className : "") }, [
-    el("a", { className: "hm-cal-ics", href: CAL.event + ev.id + ".ics", type: "text/calendar" }, [
-      t("calendar_add"), el("span", { className: "hm-sr", text: ": " + ev.title + " (" + t("calendar_file") + ")" })]),
+    // Activity ids are hex digests (sync.publish.event_id); anything else has no file.
+    /^[A-Za-z0-9_-]+$/.test(ev.id) ? el("a", { className: "hm-cal-ics", href: CAL.event + ev.id + ".ics", type: "text/calendar" }, [
+      t("calendar_add"), el("span", { className: "hm-sr", text: ": " + ev.title + " (" + t("calendar_file") + ")" })]) : null,
     el("a", { className: "hm-cal-google", href: googleCalendarLink(ev), target: "_blank", rel: "noopener noreferrer" }, [
       t("calendar_google"), el("span", { className: "hm-sr", text: ": " + ev.title + " (" + t("new_tab") + ")" })])
   ]);
