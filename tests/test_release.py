@@ -269,7 +269,7 @@ def test_publish_errors_name_the_path_and_the_cause(tmp_path):
 
 def test_sigkill_at_random_moments_never_mixes_two_releases(tmp_path):
     """Kill syncs of differing sheets at random moments, 50 times: what is served is always one whole run's."""
-    headers, rows = generate_responses(2400, seed=7)
+    headers, rows = generate_responses(800, seed=7)
     source = tmp_path / "responses.csv"
 
     def write(count: int) -> None:
@@ -280,10 +280,10 @@ def test_sigkill_at_random_moments_never_mixes_two_releases(tmp_path):
 
     config = write_config(tmp_path, source={"kind": "file", "path": str(source)}, guard={"max_drop_fraction": 1.0})
     out = tmp_path / "output"
-    write(2000)
+    write(600)
     assert sync(config).returncode == 0
     durations = []
-    for count in (2001, 2002):  # warm runs: decisions are reused, so the kills land mostly in publishing
+    for count in (601, 602):  # warm runs: decisions are reused, so the kills land mostly in publishing
         write(count)
         started = os.times().elapsed
         assert sync(config).returncode == 0
@@ -292,7 +292,7 @@ def test_sigkill_at_random_moments_never_mixes_two_releases(tmp_path):
     rng = random.Random(2026)
     kills = 0
     for attempt in range(50):
-        write(2000 + rng.randrange(400))  # a different sheet, and a different minute, every run
+        write(600 + rng.randrange(200))  # a different sheet, and a different minute, every run
         minute = f"2026-11-25T12:{attempt:02d}:00-06:00"
         proc = subprocess.Popen([sys.executable, "-m", "sync", "sync", "--config", str(config), "--now", minute],
                                 cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -304,7 +304,7 @@ def test_sigkill_at_random_moments_never_mixes_two_releases(tmp_path):
         proc.wait()
         assert_one_whole_release(out)
     assert kills >= 25, f"only {kills} of 50 runs were killed mid-way"
-    write(2400)
+    write(800)
     assert sync(config).returncode == 0
     assert_one_whole_release(out)
     assert not [n for n in os.listdir(out / "releases") if n.startswith(".")]

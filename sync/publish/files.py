@@ -61,9 +61,8 @@ def make_folder(path: Path, mode: int) -> None:
 def write_file(path: Path, data: bytes | str, mode: int, *, flush: bool = True) -> None:
     """Create ``path`` (it must not exist) with ``data`` and ``mode``, flushed to disk.
 
-    ``flush=False`` leaves the flushing to the caller (:func:`flush_file`): writing many
-    files first and flushing them after costs one journal commit for most of them, not
-    one each (~0.2 ms a file instead of ~4 ms on ext4).
+    ``flush=False`` leaves the flushing to the caller (:func:`flush_file_system`): a
+    release of thousands of files is flushed in one call, not one fsync a file.
     """
     if isinstance(data, str):
         data = data.encode("utf-8")
@@ -79,11 +78,25 @@ def write_file(path: Path, data: bytes | str, mode: int, *, flush: bool = True) 
         os.close(fd)
 
 
-def flush_file(path: Path) -> None:
-    """Flush a file written with ``flush=False`` to disk."""
-    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+def flush_file_system(folder: Path) -> None:
+    """Flush everything written on the file system holding ``folder`` to disk, data and names.
+
+    One ``syncfs(2)`` (Linux; ``sync(2)`` elsewhere) instead of an fsync per file: a
+    release of 4,000 files (the calendar feeds) took 10–15 s of fsyncs on a busy
+    machine, 1.5–5 s this way. Since Linux 5.8 it reports a write-back error (EIO,
+    ENOSPC) as fsync does.
+    """
+    import ctypes  # only when a release is written
+
+    syncfs = getattr(ctypes.CDLL(None, use_errno=True), "syncfs", None)
+    if syncfs is None:
+        os.sync()
+        return
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:
-        os.fsync(fd)
+        if syncfs(fd) != 0:
+            code = ctypes.get_errno()
+            raise OSError(code, os.strerror(code), str(folder))
     finally:
         os.close(fd)
 

@@ -39,7 +39,7 @@ from pathlib import Path
 from sync.config import Config
 from sync.errors import UsageError
 from sync.publish.files import (
-    PRIVATE_FILE, PRIVATE_FOLDER, PUBLIC_FILE, PUBLIC_FOLDER, flush_file, fsync_folder, make_folder,
+    PRIVATE_FILE, PRIVATE_FOLDER, PUBLIC_FILE, PUBLIC_FOLDER, flush_file_system, fsync_folder, make_folder,
     publish_error, same_content, shown, tighten, write_file, writing,
 )
 
@@ -190,7 +190,6 @@ class Releases:
             make_folder(building, PUBLIC_FOLDER)
             for name, (folder_mode, _) in SERVED.items():
                 make_folder(building / name, folder_mode)
-        written = []
         for relative, data in contents.items():
             target = building / relative
             folder_mode, file_mode = SERVED[relative.parts[0]]
@@ -199,13 +198,8 @@ class Releases:
                     make_folder(target.parent, folder_mode)
                 if not (previous and self._link_if_same(previous / relative, target, data, file_mode)):
                     write_file(target, data, file_mode, flush=False)
-                    written.append(target)
-        for target in written:  # all written first, then flushed: a few journal commits, not one a file
-            with writing(target):
-                flush_file(target)
-        with writing(building):
-            for folder in sorted({building / r.parent for r in contents} | {building}, reverse=True):
-                fsync_folder(folder)
+        with writing(building):  # every file and folder of the release, in one call
+            flush_file_system(building)
 
     @staticmethod
     def _link_if_same(old: Path, new: Path, data: bytes | str, mode: int) -> bool:
