@@ -186,6 +186,8 @@ def build_outputs(responses: list[Response], events: list[dict], report: dict, *
         public / "events.geojson": geojson_bytes(events),
         public / "index.html": render_map_page(events, areas=geography.outlines, config=config,
                                                generated_at=generated_at, sides=sides),
+        public / "embed.html": render_map_page(events, areas=geography.outlines, config=config,  # partners' frames
+                                               generated_at=generated_at, sides=sides, embed=True),
         **feeds,
         staff / "responses.csv": values_csv_bytes(STAFF_COLUMNS + columns((), extras),
                                                   map(row_writer(STAFF_VIEW, extras), responses)),

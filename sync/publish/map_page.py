@@ -72,27 +72,30 @@ _SCRIPT_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u
 #: The page script's files (Leaflet's src/map, src/layer, src/control split), joined in this order
 #: into one strict-mode function scope: each reads the names the earlier ones define.
 SCRIPT_FILES = ("map_data.js", "map_extras.js", "map_i18n.js", "map_list.js", "map_layers.js", "map_popups.js",
-                "map_controls.js", "map_calendar.js", "map_main.js")
+                "map_controls.js", "map_url.js", "map_share.js", "map_calendar.js", "map_main.js")
 
 
 def render_map_page(events: list[dict], *, areas: dict, config: Config, generated_at: datetime,
-                    sides: dict[str, list[int]] | None = None) -> str:
+                    sides: dict[str, list[int]] | None = None, embed: bool = False) -> str:
     """The public map page for ``events`` (published activities) as one HTML string.
 
     ``sides`` maps each side of the city to its community areas: an activity placed only
-    as "South Side" is drawn as that region.
+    as "South Side" is drawn as that region, and the area filter offers each side.
+    ``embed``: the compact page partners put in a frame (``embed.html``, see :mod:`sync.publish.share`).
     """
     labels = page_labels(config)
     events, omitted = within_limit(events, limit=config.map.max_activities, now=generated_at.isoformat())
     base = _data(events, areas=areas, config=config, generated_at=generated_at, labels=labels)
     used = sorted({e["side"] for e in events if e.get("side")})
     base["sides"] = [[side, (sides or {}).get(side, [])] for side in used]
+    base["regions"] = [[side, numbers] for side, numbers in (sides or {}).items()]  # the area filter's sides
+    base["public_url"] = config.map.public_url  # share links' address (map_url.js)
     base["cal"] = calendar_page_data(events, config=config, sides=sides or {}, types=base["types"], areas={
         f["properties"]["number"]: f["properties"]["name"] for f in areas["features"]})  # map_calendar.js
     if omitted:
         base["omitted"] = omitted
     shell = _page(areas=areas, config=config, generated_at=generated_at, text=labels[config.map.languages[0]],
-                  empty=not events)
+                  empty=not events, embed=embed)
     overhead = len(shell.encode("utf-8")) - len(_DATA_SLOT)
 
     def data(description_chars: int) -> str:
@@ -154,7 +157,8 @@ def script_json(value) -> str:
 STABLE_NAMES = {"map": "map_healing", "tiles": "tile_layer_base", "areas": "geo_json_areas"}
 
 
-def _page(*, areas: dict, config: Config, generated_at: datetime, text: dict, empty: bool = False) -> str:
+def _page(*, areas: dict, config: Config, generated_at: datetime, text: dict, empty: bool = False,
+          embed: bool = False) -> str:
     """The page around an empty data slot: rendered once, whatever the descriptions' length.
 
     ``empty``: no activity yet (launch day); the page says so and links the form even without JavaScript.
@@ -168,7 +172,7 @@ def _page(*, areas: dict, config: Config, generated_at: datetime, text: dict, em
         generated_text=_format_generated(generated_at.astimezone(config.campaign.tz)),
         other_language=config.map.languages[1] if len(config.map.languages) > 1 else "",
         js_text=page_script(),
-        data_json=_DATA_SLOT)
+        data_json=_DATA_SLOT, embed=embed, full_map=config.map.public_url or "index.html")
 
 
 def _folium_parts(*, areas: dict, config: Config) -> tuple[str, str]:

@@ -15,7 +15,9 @@ from typing import NamedTuple
 
 from sync.config import CampaignConfig, Config
 from sync.locate.geography import Geography
+from sync.publish import side_areas
 from sync.publish.charts import area_map, bar_chart, column_chart, share_ring
+from sync.publish.share import embed_snippets
 from sync.publish.summit import campaign_numbers, local_time, week_columns, weeks_note
 from sync.publish.templating import long_day, plural, render
 from sync.records import Response, Status
@@ -29,6 +31,7 @@ DOWNLOADS = (
      "one row per community area, all 77, one per side of the city, and citywide: for the closing summit"),
     ("summary.html", "Printable summary", "the campaign on one page, for the closing summit"),
     ("../public/index.html", "Public map", "the healing map as residents see it"),
+    ("../public/embed.html", "Embeddable map", "the compact map partners put in a frame on their site (see Embed)"),
     ("../public/events.csv", "events.csv", "the published activities, as residents download them"),
 )
 
@@ -46,6 +49,8 @@ def render_staff_page(report: dict, *, responses: list[Response], events: list[d
         rejected_rows=_rows_by_reason(rejected, Status.REJECTED), held_rows=_rows_by_reason(responses, Status.HELD),
         outbox=outbox, outbox_waiting=sum(1 for m in outbox or () if m["state"] == "queued"),
         outbox_failed=sum(1 for m in outbox or () if m["state"] == "failed"),
+        public_url=config.map.public_url, embeds=embed_snippets(
+            config=config, areas={n: a.name for n, a in geography.areas.items()}, sides=side_areas(config, geography)),
         **_campaign_charts(events, campaign, geography, synced.date()))
 
 

@@ -147,6 +147,7 @@ function filter() {
     if (type >= 0 && ev.type !== type) { continue; }
     if (lang >= 0 && !hasBit(ev.langs, lang)) { continue; }
     if (state.place >= 0 && (!ev.place || ev.place.index !== state.place)) { continue; }
+    if (state.area && !inArea(ev, state.area)) { continue; }
     if (EXTRAS.length && !extrasMatch(ev)) { continue; }
     if (!inWhen(ev, state.when)) { continue; }
     if (words.length) {

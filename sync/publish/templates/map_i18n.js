@@ -105,6 +105,7 @@ function setLanguage(next, remember) {
   relabelSwitcher();
   fillSelect($("hm-type"), "any_type", D.types, "type:");
   fillSelect($("hm-language"), "any_language", D.languages, "lang:");
+  fillAreas();
   relabelExtras();
   if (mapApi) { mapApi.relabel(); }
   update();

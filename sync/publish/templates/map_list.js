@@ -62,6 +62,7 @@ function listItem(ev) {
       type: "button", className: "hm-show", text: t("show_on_map"),
       "aria-describedby": titleId, onclick: function () { showOnMap(ev); }
     }) : null,
+    shareButton(ev, "hm-share-button"),
     calendarLinks(ev)
   ]);
   return el("li", { className: "hm-item", id: "activity-" + ev.id, "data-id": ev.id }, [

@@ -23,7 +23,8 @@ function syncControls() {
   chip.hidden = state.place < 0;
   if (state.place >= 0) { $("hm-place-name").textContent = places[state.place].name; }
   var active = ["type", "lang", "q"].filter(function (k) { return state[k] !== ""; }).length +
-    (state.when !== DEFAULTS.when ? 1 : 0) + (state.place >= 0 ? 1 : 0) + syncExtraControls();
+    (state.when !== DEFAULTS.when ? 1 : 0) + (state.place >= 0 ? 1 : 0) + syncExtraControls() +
+    syncAreaControl();
   $("hm-filter-badge").textContent = active ? String(active) : "";
   $("hm-reset").disabled = active === 0;
 }
@@ -40,6 +41,7 @@ function update() {
   renderCoverage();
   if (mapApi) { mapApi.update(); }
   renderSubscribe();  // the feeds of the filters in use (map_calendar.js)
+  afterUpdate();  // the address follows the filters (map_url.js)
 }
 
 var searchTimer = null;
@@ -126,6 +128,7 @@ function attach(leafletMap, outlines) {
   };
   relabelTools();
   updateMap();
+  revealSharedOnMap();
 }
 
 function mapUnavailable() {
@@ -149,5 +152,7 @@ window.HealingMap = {
 };
 
 bindControls();
+startShare();                   // a share link's filters, language and activity (map_share.js, map_url.js)
 setLanguage(language, false);   // fills labels and selects, then renders everything
 setView("map");
+revealShared();

@@ -41,6 +41,7 @@ function popupItem(ev, highlighted) {
     langNames(ev.langs).length ? el("p", { className: "hm-langs", text: t("languages") + ": " + langNames(ev.langs).join(", ") }) : null,
     extraLines(ev),
     linkOf(ev) ? joinLink(ev, "hm-join hm-join-small") : null,
+    shareButton(ev, "hm-share-button hm-share-small"),
     calendarLinks(ev, "hm-cal-small")
   ]);
 }
