@@ -69,6 +69,7 @@ PRODID = "-//Together We Heal//Healing Map//EN"
 #: How often subscribers are asked to fetch a feed again (RFC 7986 REFRESH-INTERVAL, and X-PUBLISHED-TTL).
 REFRESH = timedelta(hours=6)
 _PLAIN = str.maketrans({"<": "‹", ">": "›"})
+_END = b"END:VCALENDAR\r\n"
 #: Characters a URI may hold as they are (RFC 3986 reserved and unreserved, and ``%`` of escapes).
 _URI_SAFE = "!#$%&'()*+,/:;=?@[]~-._"
 
@@ -173,11 +174,12 @@ def calendar_files(plan: CalendarPlan, *, config: Config, areas: Mapping[int, st
     for path, name in feeds.names.items():
         files[public_dir / path] = _calendar(members[path], name=f"{title}: {name}" if name else title,
                                              source=path, timezone_block=timezone_block, config=config)
+    # One activity's file is for importing once: no calendar name (a program could make it a calendar of its
+    # own), no refresh; so every such file shares one head.
+    head = _calendar([], name=None, source=None, timezone_block=timezone_block, config=config)[:-len(_END)]
     for entry in plan.entries:
         if not entry.cancelled:
-            files[public_dir / EVENT_FOLDER / f"{entry.id}.ics"] = _calendar(
-                [entry.vevent], name=entry.item["summary"], source=None, timezone_block=timezone_block,
-                config=config)
+            files[public_dir / EVENT_FOLDER / f"{entry.id}.ics"] = b"".join((head, entry.vevent, _END))
     return files
 
 
@@ -367,15 +369,16 @@ def _digest(item: dict) -> str:
 # --- a whole calendar -------------------------------------------------------------------
 
 
-def _calendar(vevents: list[bytes], *, name: str, source: str | None, timezone_block: bytes,
+def _calendar(vevents: list[bytes], *, name: str | None, source: str | None, timezone_block: bytes,
               config: Config) -> bytes:
     """A VCALENDAR around already rendered VEVENTs (each rendered once, whatever the feeds holding it)."""
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("name", _plain(name))
-    cal.add("x-wr-calname", _plain(name))
+    if name is not None:
+        cal.add("name", _plain(name))
+        cal.add("x-wr-calname", _plain(name))
     cal.add("x-wr-timezone", config.campaign.timezone)
     if source:
         cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
@@ -385,8 +388,7 @@ def _calendar(vevents: list[bytes], *, name: str, source: str | None, timezone_b
             cal.add("source", base + source, parameters={"VALUE": "URI"})
             cal.add("url", base)
     head = cal.to_ical()
-    end = b"END:VCALENDAR\r\n"
-    return head[:-len(end)] + timezone_block + b"".join(vevents) + end
+    return head[:-len(_END)] + timezone_block + b"".join(vevents) + _END
 
 
 def _vtimezone(config: Config) -> bytes:
