@@ -169,6 +169,7 @@ def build_outputs(responses: list[Response], events: list[dict], report: dict, *
     it, every activity is new: SEQUENCE 0).
     """
     from sync.publish.calendar import calendar_files, plan_calendar
+    from sync.publish.compress import with_precompressed
     from sync.publish.map_page import render_map_page
     from sync.publish.staff_page import render_staff_page
     from sync.publish.summit import render_summary_page, summit_csv
@@ -180,7 +181,7 @@ def build_outputs(responses: list[Response], events: list[dict], report: dict, *
     calendar = calendar or plan_calendar(events, config=config, now=generated_at)
     feeds = calendar_files(calendar, config=config, areas={n: a.name for n, a in geography.areas.items()},
                            sides=sides, public_dir=public)
-    return {
+    outputs = {
         public / "events.csv": values_csv_bytes(PUBLIC_COLUMNS + columns((), public_extras),
                                                 public_csv_values(events, public_extras)),
         public / "events.geojson": geojson_bytes(events),
@@ -197,4 +198,26 @@ def build_outputs(responses: list[Response], events: list[dict], report: dict, *
         staff / "summary.html": render_summary_page(report, events, config, geography),
         staff / "index.html": render_staff_page(report, responses=responses, events=events, config=config,
                                                 geography=geography, outbox=outbox),
+        **page_files(events, config=config, geography=geography),
     }
+    return with_precompressed(outputs, public)
+
+
+def page_files(events: list[dict], *, config: Config, geography: Geography) -> dict[Path, bytes | str]:
+    """What the map page links besides the data: link-preview image, icon, manifest, bundled Leaflet."""
+    from sync.publish.bundled import bundled_files
+    from sync.publish.map_page import page_labels
+    from sync.publish.preview import FAVICON, MANIFEST, PREVIEW, favicon_svg, manifest, preview_png
+
+    public, language = config.public_dir, config.map.languages[0]
+    text = page_labels(config)[language]
+    files: dict[Path, bytes | str] = {
+        public / PREVIEW: preview_png(events, areas=geography.outlines, title=config.campaign.title,
+                                      subtitle=text["page_title"]),
+        public / FAVICON: favicon_svg(),
+        public / MANIFEST: manifest(name=f"{text['page_title']} · {config.campaign.title}",
+                                    short_name=text["page_title"], description=text["tagline"], lang=language),
+    }
+    if config.map.assets == "bundled":
+        files.update(bundled_files(public))
+    return files

@@ -120,11 +120,7 @@ def same_content(path: Path, data: bytes | str) -> bool:
 
 def fsync_folder(folder: Path) -> None:
     """Flush a folder's entries (new names, renames) to disk."""
-    _fsync(folder, os.O_RDONLY | os.O_DIRECTORY)
-
-
-def _fsync(path: Path, flags: int) -> None:
-    fd = os.open(path, flags)
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     try:
         os.fsync(fd)
     finally:

@@ -48,8 +48,11 @@ from branca.element import Figure
 
 from sync.config import Config
 from sync.fields import EXTRAS_WIRE, FIELDS
+from sync.publish.bundled import local_url
 from sync.publish.calendar import page_data as calendar_page_data
-from sync.publish.rules import is_upcoming, is_web_url, page_rules
+from sync.publish.preview import page_meta
+from sync.publish.rules import is_web_url, page_rules
+from sync.publish.static_list import static_list
 from sync.publish.templating import TEMPLATES, render
 
 log = logging.getLogger("sync")
@@ -94,8 +97,11 @@ def render_map_page(events: list[dict], *, areas: dict, config: Config, generate
         f["properties"]["number"]: f["properties"]["name"] for f in areas["features"]})  # map_calendar.js
     if omitted:
         base["omitted"] = omitted
+    listing = static_list(events, now=generated_at, config=config, labels=labels)
+    meta = page_meta(text=labels[config.map.languages[0]], language=config.map.languages[0],
+                     public_url=config.map.public_url, upcoming=listing["total"])
     shell = _page(areas=areas, config=config, generated_at=generated_at, text=labels[config.map.languages[0]],
-                  empty=not events, embed=embed)
+                  empty=not events, listing=listing, meta=meta, embed=embed)
     overhead = len(shell.encode("utf-8")) - len(_DATA_SLOT)
 
     def data(description_chars: int) -> str:
@@ -127,10 +133,8 @@ def within_limit(events: list[dict], *, limit: int, now: str) -> tuple[list[dict
     """
     if len(events) <= limit:
         return events, None
-    moment = datetime.fromisoformat(now).replace(second=0, microsecond=0)  # the page's "now" is a minute
-    upcoming = [e for e in events if _upcoming(e, moment)]
-    past = [e for e in events if not _upcoming(e, moment)]
-
+    upcoming = [e for e in events if (e.get("ends_at") or e.get("starts_at") or e["date"]) >= now]
+    past = [e for e in events if (e.get("ends_at") or e.get("starts_at") or e["date"]) < now]
     def order(e: dict) -> tuple:
         return e.get("starts_at") or e["date"], e["title"].casefold()
 
@@ -140,16 +144,6 @@ def within_limit(events: list[dict], *, limit: int, now: str) -> tuple[list[dict
         if event.get("community_area"):
             per_area[event["community_area"]] = per_area.get(event["community_area"], 0) + 1
     return kept, {"total": len(events), "shown": len(kept), "areas": per_area}
-
-
-def _upcoming(event: dict, now: datetime) -> bool:
-    """:func:`~sync.publish.rules.is_upcoming` for a published activity (a bare date is its midnight)."""
-    def moment(value: str) -> datetime:
-        parsed = datetime.fromisoformat(value)
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=now.tzinfo)
-
-    end = moment(event["ends_at"]) if event.get("ends_at") else None
-    return is_upcoming(moment(event.get("starts_at") or event["date"]), end, now)
 
 
 def page_labels(config: Config) -> dict[str, dict[str, str]]:
@@ -170,14 +164,20 @@ STABLE_NAMES = {"map": "map_healing", "tiles": "tile_layer_base", "areas": "geo_
 
 
 def _page(*, areas: dict, config: Config, generated_at: datetime, text: dict, empty: bool = False,
-          embed: bool = False) -> str:
+          listing: dict | None = None, meta: dict | None = None, embed: bool = False) -> str:
     """The page around an empty data slot: rendered once, whatever the descriptions' length.
 
     ``empty``: no activity yet (launch day); the page says so and links the form even without JavaScript.
+    ``listing``: the upcoming activities written into the HTML (:func:`~sync.publish.static_list.static_list`);
+    ``meta``: the description and link-preview tags (:func:`~sync.publish.preview.page_meta`).
     """
     map_html, map_script = _folium_parts(areas=areas, config=config)
+    local = config.map.assets == "bundled"
     return render("map_page.html",
-        css=[url for _, url in _CSS], js=[url for _, url in _JS], map_html=map_html, map_script=map_script,
+        css=[local_url(url) if local else url for _, url in _CSS],
+        js=[local_url(url) if local else url for _, url in _JS], map_html=map_html, map_script=map_script,
+        listing=listing or {"days": [], "noscript": [], "json_ld": ""},
+        meta=meta or page_meta(text=text, language=config.map.languages[0], public_url="", upcoming=0),
         map_name=STABLE_NAMES["map"], areas_name=STABLE_NAMES["areas"],
         lang=config.map.languages[0], t=text, title=config.campaign.title, form_url=_form_url(config),
         empty=empty, generated_iso=generated_at.isoformat(timespec="minutes"),
@@ -198,7 +198,9 @@ def _folium_parts(*, areas: dict, config: Config) -> tuple[str, str]:
     """
     lat, lon = config.map.center
     m = folium.Map(location=[lat, lon], zoom_start=config.map.zoom, tiles=None, zoom_snap=0.25)
-    tiles = folium.TileLayer(tiles=config.map.tiles, attr=config.map.attribution, name="tiles").add_to(m)
+    # detect_retina: sharp tiles on high-density screens (Leaflet's detectRetina, a public TileLayer option).
+    tiles = folium.TileLayer(tiles=config.map.tiles, attr=config.map.attribution, name="tiles",
+                             detect_retina=True).add_to(m)
     outlines = folium.GeoJson(areas, name="community areas", style_function=_outline).add_to(m)
     figure = m.get_root()
     assert isinstance(figure, Figure)  # folium.Map puts itself in a Figure

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from sync.publish.preview import favicon_svg
 from testing.browser import CHROMIUM, CHROMIUM_ARGS, SITE, browser_unavailable, route_offline
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / ".artifacts"
@@ -78,7 +79,9 @@ def open_page(browser):
         context = browser.new_context(**options)
         contexts.append(context)
         opened = Opened(page=None)
-        route_offline(context, site={"index.html": html, **(files or {})}, blocked=opened.blocked, block=block)
+        # The page links its icon (public/favicon.svg); the browser fetches it like any page asset.
+        site = {"index.html": html, "favicon.svg": favicon_svg(), **(files or {})}
+        route_offline(context, site=site, blocked=opened.blocked, block=block)
         page = context.new_page()
         page.on("pageerror", lambda exc: opened.errors.append(f"pageerror: {exc}"))
         page.on("console", lambda msg: opened.errors.append(f"console.{msg.type}: {msg.text}")

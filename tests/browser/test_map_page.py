@@ -313,7 +313,7 @@ def test_xss_corpus_never_runs(open_page):
     assert audit["scripts"] == [
         "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js",
         "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/leaflet.markercluster.js",
-        "application/json", "inline", "inline"]
+        "application/json", "application/ld+json", "inline", "inline"]
     assert opened.errors == []
 
 
