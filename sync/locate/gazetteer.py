@@ -30,9 +30,7 @@ found nothing:
 from __future__ import annotations
 
 import functools
-import pickle
 import re
-from pathlib import Path
 
 from sync.errors import LocateError, LocationNotFound, NeedsGeocoder, OutsideCity
 from sync.locate.addresses import StreetNames, classify, zip_in_text
@@ -41,7 +39,6 @@ from sync.locate.geography import CommunityArea, Geography, load_geography
 from sync.locate.placedata import STATE_NAMES, Place, load_corrections, load_names, load_sides, load_streets
 from sync.locate.placetext import place_key
 from sync.locate.typos import TypoMatcher, suggestions
-from sync.publish.files import PRIVATE_FILE, replace_file
 from sync.records import Location, Precision
 
 #: Words that say where an answer is without naming a place ("in", "area", "Chicago, IL").
@@ -67,6 +64,7 @@ _INSTITUTION_WORDS = frozenset({
 _MAX_NAME_WORDS = 7
 #: Answers with more words than this are searched for exact names only, never for misspellings.
 _MAX_TYPO_ANSWER_WORDS = 6
+_STATE_CODES = frozenset(STATE_NAMES.values())
 _STATE_SUFFIX = re.compile(r"^(?P<city>[a-z .'-]+?)\s+(?P<state>[a-z]{2})$")
 _ZIP_ONLY = re.compile(r"\d{5}(?: \d{4})?")
 
@@ -77,14 +75,13 @@ class Gazetteer:
     def __init__(self, geography: Geography, names: dict[str, Place], *, sides: dict[int, str],
                  streets: StreetNames, corrections: dict[str, Place] | None = None,
                  citywide_words=("citywide",), virtual_words=("online",), fuzzy_threshold: float = 80.0,
-                 street_locator: StreetLocator | None = None, cache_dir: Path | None = None):
+                 street_locator: StreetLocator | None = None):
         self.geography = geography
         self.street_locator = street_locator
         self.names = names
         self.sides = sides
         self.streets = streets
         self.corrections = corrections or {}
-        self.cache_dir = cache_dir
         self._side_points: dict[tuple[str, ...], tuple[float, float]] = {}
         self.citywide_phrases = _phrases(citywide_words)
         self.virtual_phrases = _phrases(virtual_words)
@@ -106,7 +103,6 @@ class Gazetteer:
             corrections=load_corrections(loc.corrections, names, geography),
             citywide_words=loc.citywide_words, virtual_words=loc.virtual_words,
             fuzzy_threshold=loc.fuzzy_threshold, street_locator=street_locator,
-            cache_dir=config.output.state_folder,
         )
 
     # -- the steps, in order ------------------------------------------------------------------------
@@ -273,7 +269,7 @@ class Gazetteer:
         tail = " ".join(w for w in (parts[-1] if len(parts) > 1 else "").split() if w not in ("il", "illinois"))
         if not tail or tail in self.names or tail in self.streets.names:
             return None
-        return us_places(self.cache_dir).get((tail, "il"))
+        return towns_in("il").get(tail)
 
     def _outside_city(self, words: list[str], *, other_states_only: bool, street: bool = False) -> str | None:
         """``"Evanston, IL"`` when the answer names a US place other than Chicago.
@@ -289,17 +285,18 @@ class Gazetteer:
             if key.endswith(" " + name):
                 key = key[: -len(name)] + code
                 break
-        cities = us_places(self.cache_dir)
         match = _STATE_SUFFIX.match(key)
-        if match and match["state"] != "il" and (match["city"].strip(), match["state"]) in cities:
-            return cities[(match["city"].strip(), match["state"])]
+        if match and match["state"] != "il" and match["state"] in _STATE_CODES:
+            found = towns_in(match["state"]).get(match["city"].strip())
+            if found:
+                return found
         if other_states_only:
             return None
         if match and match["state"] == "il":
             key = match["city"].strip()
-        if street and (key, "il") not in chicago_area_towns(self.cache_dir):
+        if street and key not in chicago_area_towns():
             return None
-        return cities.get((key, "il"))
+        return towns_in("il").get(key)
 
 
 def _trim(words: list[str], noise: frozenset[str]) -> list[str]:
@@ -317,38 +314,25 @@ def _phrases(words) -> frozenset[tuple[str, ...]]:
 
 
 @functools.cache
-def us_places(cache_dir: Path | None = None) -> dict[tuple[str, str], str]:
-    """(folded city, state) → "City, ST" for every US ZIP's city but Chicago, cached in the state folder.
+def towns_in(state: str) -> dict[str, str]:
+    """Folded town name → "Town, ST" for one state's ZIP codes (Chicago left out).
 
-    Building it walks the ``zipcodes`` package's 42,000 records (about a second and 100 MB
-    at its peak); the pickled table loads in milliseconds.
+    One state at a time, asked of the ``zipcodes`` package's compiled index when an answer
+    first needs it: Illinois's 1,600 records cost a few milliseconds and under 2 MB, where
+    materialising the whole country's 42,000 would take 140 MB.
     """
     import zipcodes
 
-    version = getattr(zipcodes, "__version__", "0")
-    cached = Path(cache_dir) / f"us-places-{version}-{_PLACES_FORMAT}.pickle" if cache_dir else None
-    if cached is not None:
-        try:
-            return pickle.loads(cached.read_bytes())
-        except (OSError, pickle.UnpicklingError, EOFError):
-            pass
-    places: dict[tuple[str, str], str] = {}
-    records = zipcodes.list_all()
-    for record in records:  # a town's own name is how it is shown, "Evergreen Park" not "Evergreen Pk"
+    records = zipcodes.filter_by(state=state.upper())
+    towns: dict[str, str] = {}
+    for record in records:  # a town's own name is how it is shown: "Evergreen Park", not "Evergreen Pk"
         if record["city"] != "Chicago":
-            shown = f"{record['city'].title()}, {record['state']}"
-            places[(place_key(record["city"]), record["state"].lower())] = shown
+            towns[place_key(record["city"])] = f"{record['city'].title()}, {record['state']}"
     for record in records:
         for city in record.get("acceptable_cities") or ():
             if city != "Chicago":
-                places.setdefault((place_key(city), record["state"].lower()), f"{city.title()}, {record['state']}")
-    if cached is not None:
-        try:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            replace_file(cached, pickle.dumps(places, protocol=pickle.HIGHEST_PROTOCOL), PRIVATE_FILE)
-        except OSError:
-            pass  # a cache only: the next run builds it again
-    return places
+                towns.setdefault(place_key(city), f"{city.title()}, {record['state']}")
+    return towns
 
 
 #: Counties of the Chicago area in Illinois, whose towns residents name bare ("Cicero", "Oak Park").
@@ -357,16 +341,12 @@ CHICAGO_AREA_COUNTIES = frozenset({"Cook County", "DuPage County", "Lake County"
 
 
 @functools.cache
-def chicago_area_towns(cache_dir: Path | None = None) -> frozenset[tuple[str, str]]:
-    """(folded town, "il") of the towns in :data:`CHICAGO_AREA_COUNTIES`."""
+def chicago_area_towns() -> frozenset[str]:
+    """Folded names of the towns in :data:`CHICAGO_AREA_COUNTIES`."""
     import zipcodes
 
-    return frozenset((place_key(r["city"]), "il") for r in zipcodes.filter_by(state="IL")
+    return frozenset(place_key(r["city"]) for r in zipcodes.filter_by(state="IL")
                      if r["county"] in CHICAGO_AREA_COUNTIES and r["city"] != "Chicago")
-
-
-#: Bumped when the folding of place keys changes, so an old cached table is not used.
-_PLACES_FORMAT = 3
 
 
 @functools.lru_cache(maxsize=4096)
@@ -377,4 +357,4 @@ def _zip_record(code: str) -> dict | None:
     return found[0] if found else None
 
 
-__all__ = ["Gazetteer", "NOISE_WORDS", "us_places"]
+__all__ = ["Gazetteer", "NOISE_WORDS", "towns_in"]

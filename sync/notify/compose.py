@@ -26,22 +26,13 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from sync.config import Config
 from sync.notify.prefill import prefill_url
+from sync.publish.rules import long_date
 from sync.reasons import describe
 from sync.records import Precision, Response
 
 TEMPLATES = Path(__file__).parent / "templates"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
 
-_MONTHS = {
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December"),
-    "es": ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
-           "noviembre", "diciembre"),
-}
-_WEEKDAYS = {
-    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-    "es": ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"),
-}
 _NOON = {"en": ("AM", "PM"), "es": ("a. m.", "p. m.")}
 _CITYWIDE = {"en": "Citywide", "es": "Toda la ciudad"}
 _TEAM = {"en": "The {} team", "es": "El equipo de {}"}
@@ -60,9 +51,7 @@ def when_text(r: Response, language: str) -> str:
     day = r.event_date
     if day is None:
         return ""
-    weekday, month = _WEEKDAYS[language][day.weekday()], _MONTHS[language][day.month - 1]
-    text = (f"{weekday}, {month} {day.day}, {day.year}" if language == "en"
-            else f"{weekday}, {day.day} de {month} de {day.year}")
+    text = long_date(day, language)
     if r.starts_at is None:
         return text
     start, end = r.starts_at, r.ends_at

@@ -45,6 +45,13 @@ class Chart:
     table: Table | None = None
 
 
+@dataclass(frozen=True)
+class BarChart(Chart):
+    rows: list[BarRow] = field(default_factory=list)
+    bar_height: int = 14
+    zero_note: str = "none"
+
+
 class BarRow(NamedTuple):
     """One horizontal bar: ``x`` is where the track starts, ``y`` the row's top."""
 
@@ -55,13 +62,6 @@ class BarRow(NamedTuple):
     y: float
     baseline: float
     length: float
-
-
-@dataclass(frozen=True)
-class BarChart(Chart):
-    rows: list[BarRow] = field(default_factory=list)
-    bar_height: int = 14
-    zero_note: str = "none"
 
 
 def bar_chart(key: str, title: str, items: list[tuple[str, int]], *, label_header: str,
@@ -105,6 +105,12 @@ class Column(NamedTuple):
     tense: str = "past"
 
 
+@dataclass(frozen=True)
+class ColumnChart(Chart):
+    columns: list[PlacedColumn] = field(default_factory=list)
+    plot_bottom: int = 0
+
+
 class PlacedColumn(NamedTuple):
     """A column with its place: centre ``cx``, bar width and height (0: none), and its tooltip."""
 
@@ -113,12 +119,6 @@ class PlacedColumn(NamedTuple):
     cx: float
     bar_width: float
     bar_height: float
-
-
-@dataclass(frozen=True)
-class ColumnChart(Chart):
-    columns: list[PlacedColumn] = field(default_factory=list)
-    plot_bottom: int = 0
 
 
 def column_chart(key: str, title: str, columns: list[Column], *, headers: tuple[str, str, str],
@@ -170,18 +170,18 @@ class Area(NamedTuple):
     tooltip: str
 
 
-class LegendItem(NamedTuple):
-    fill: str | None
-    text: str
-    x: float
-    y: float
-
-
 @dataclass(frozen=True)
 class AreaMap(Chart):
     areas: list[Area] = field(default_factory=list)
     legend: list[LegendItem] = field(default_factory=list)
     hatch: dict = field(default_factory=lambda: dict(HATCH))
+
+
+class LegendItem(NamedTuple):
+    fill: str | None
+    text: str
+    x: float
+    y: float
 
 
 def area_map(key: str, title: str, counts: dict[int, int], geography: Geography, *, width: int = 420) -> AreaMap:

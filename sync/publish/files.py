@@ -120,7 +120,11 @@ def same_content(path: Path, data: bytes | str) -> bool:
 
 def fsync_folder(folder: Path) -> None:
     """Flush a folder's entries (new names, renames) to disk."""
-    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    _fsync(folder, os.O_RDONLY | os.O_DIRECTORY)
+
+
+def _fsync(path: Path, flags: int) -> None:
+    fd = os.open(path, flags)
     try:
         os.fsync(fd)
     finally:

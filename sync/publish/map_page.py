@@ -51,7 +51,7 @@ from sync.fields import EXTRAS_WIRE, FIELDS
 from sync.publish.bundled import local_url
 from sync.publish.calendar import page_data as calendar_page_data
 from sync.publish.preview import page_meta
-from sync.publish.rules import is_web_url, page_rules
+from sync.publish.rules import is_upcoming, is_web_url, page_rules
 from sync.publish.static_list import static_list
 from sync.publish.templating import TEMPLATES, render
 
@@ -133,8 +133,10 @@ def within_limit(events: list[dict], *, limit: int, now: str) -> tuple[list[dict
     """
     if len(events) <= limit:
         return events, None
-    upcoming = [e for e in events if (e.get("ends_at") or e.get("starts_at") or e["date"]) >= now]
-    past = [e for e in events if (e.get("ends_at") or e.get("starts_at") or e["date"]) < now]
+    moment = datetime.fromisoformat(now).replace(second=0, microsecond=0)  # the page's "now" is a minute
+    upcoming = [e for e in events if _upcoming(e, moment)]
+    past = [e for e in events if not _upcoming(e, moment)]
+
     def order(e: dict) -> tuple:
         return e.get("starts_at") or e["date"], e["title"].casefold()
 
@@ -144,6 +146,16 @@ def within_limit(events: list[dict], *, limit: int, now: str) -> tuple[list[dict
         if event.get("community_area"):
             per_area[event["community_area"]] = per_area.get(event["community_area"], 0) + 1
     return kept, {"total": len(events), "shown": len(kept), "areas": per_area}
+
+
+def _upcoming(event: dict, now: datetime) -> bool:
+    """:func:`~sync.publish.rules.is_upcoming` for a published activity (a bare date is its midnight)."""
+    def moment(value: str) -> datetime:
+        parsed = datetime.fromisoformat(value)
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=now.tzinfo)
+
+    end = moment(event["ends_at"]) if event.get("ends_at") else None
+    return is_upcoming(moment(event.get("starts_at") or event["date"]), end, now)
 
 
 def page_labels(config: Config) -> dict[str, dict[str, str]]:

@@ -19,7 +19,7 @@ Examples::
 from __future__ import annotations
 
 import unicodedata
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
 #: Coverage colours, lightest to darkest; with fewer classes than colours the darkest are used,
@@ -33,6 +33,17 @@ QUANTILES = (0.25, 0.5, 0.75)
 DEFAULT_DURATION_MINUTES = 60
 #: The schemes a link may have to be shown as a link.
 WEB_SCHEMES = ("http", "https")
+#: How the pages and the messages to hosts name months and weekdays, in each language they speak.
+MONTHS = {
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"),
+    "es": ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
+           "noviembre", "diciembre"),
+}
+WEEKDAYS = {
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+    "es": ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"),
+}
 
 
 def coverage_classes(counts: dict) -> list[tuple[int, int]]:
@@ -141,6 +152,19 @@ def fold(text: str) -> str:
     """
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+
+
+def long_date(day: date, language: str, *, with_year: bool = True) -> str:
+    """A date as the map's list and the messages to hosts write it; English for a language without words here.
+
+    >>> long_date(date(2026, 12, 5), "es"), long_date(date(2026, 12, 5), "en", with_year=False)
+    ('sábado, 5 de diciembre de 2026', 'Saturday, December 5')
+    """
+    words = language if language in MONTHS else "en"
+    weekday, month = WEEKDAYS[words][day.weekday()], MONTHS[words][day.month - 1]
+    if words == "es":
+        return f"{weekday}, {day.day} de {month}" + (f" de {day.year}" if with_year else "")
+    return f"{weekday}, {month} {day.day}" + (f", {day.year}" if with_year else "")
 
 
 def page_rules() -> dict:

@@ -28,24 +28,13 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sync.config import Config
-from sync.publish.rules import is_upcoming, is_web_url
+from sync.publish.rules import is_upcoming, is_web_url, long_date
 
 #: Most activities written into the page's HTML: the soonest upcoming ones.
 STATIC_LIST_MAX = 100
 #: Longest description excerpt in the HTML list and the JSON-LD (the full text is in events.csv).
 STATIC_DESCRIPTION_CHARS = 280
 SCHEMA = "https://schema.org"
-
-_MONTHS = {
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December"),
-    "es": ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
-           "noviembre", "diciembre"),
-}
-_WEEKDAYS = {
-    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-    "es": ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"),
-}
 
 
 def upcoming_events(events: list[dict], *, now: datetime, tz) -> list[tuple[int, dict, datetime, datetime | None]]:
@@ -210,13 +199,7 @@ def _iso(start: datetime, event: dict) -> str:
 def _day_label(start: datetime, this_year: int, language: str) -> str:
     """``Friday, November 20`` / ``viernes, 20 de noviembre`` (the year only when it is not this one)."""
     day: date = start.date()
-    words = language if language in _MONTHS else "en"
-    weekday, month = _WEEKDAYS[words][day.weekday()], _MONTHS[words][day.month - 1]
-    if words == "es":
-        text = f"{weekday}, {day.day} de {month}"
-        return text + (f" de {day.year}" if day.year != this_year else "")
-    text = f"{weekday}, {month} {day.day}"
-    return text + (f", {day.year}" if day.year != this_year else "")
+    return long_date(day, language, with_year=day.year != this_year)
 
 
 def _time_range(start: datetime, end: datetime | None, language: str) -> str:

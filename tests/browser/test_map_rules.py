@@ -13,6 +13,7 @@ import pytest
 
 from sync.locate.geography import load_geography
 from sync.publish.charts import area_map
+from sync.publish.map_page import within_limit
 from sync.publish.rules import HATCH, class_label, coverage_classes, fold, is_upcoming, is_web_url, page_rules, shade
 from tests.browser.pages import NOW, event, render
 
@@ -88,6 +89,16 @@ def test_an_activity_is_listed_as_upcoming_until_its_last_minute(open_page):
     assert listed == ["ev0001"]
     opened.page.check("input[name=hm-when][value=past]")
     assert opened.page.eval_on_selector_all(".hm-item", "items => items.map(i => i.dataset.id)") == ["ev0002"]
+
+
+def test_past_the_limit_the_page_keeps_the_upcoming_ones_by_the_same_rule():
+    """No browser: which activities a page over its limit keeps, with "upcoming" as rules.is_upcoming says."""
+    at = NOW.replace(hour=8, minute=15)
+    running = event(1, starts_at=at.isoformat(), ends_at="")  # no end: upcoming until 9:15
+    ended = event(2, starts_at=(at + timedelta(minutes=15)).isoformat(), ends_at=(at + timedelta(minutes=30)).isoformat())
+    later = event(3, day=1)
+    kept, omitted = within_limit([running, ended, later], limit=2, now=NOW.replace(second=40).isoformat())
+    assert [e["id"] for e in kept] == ["ev0001", "ev0003"] and omitted["total"] == 3
 
 
 def test_the_drawn_map_and_legend_match_the_staff_map(open_page):
