@@ -147,16 +147,19 @@ def plan(responses: list[Response], *, config: Config, known: dict[str, tuple[st
          answers: Callable[[int], HostAnswers], now: datetime, backfill: bool = False) -> Notice:
     """The messages and status records one sync's statuses call for (nothing is written here)."""
     from sync.notify.compose import Composer
-    from sync.publish import event_id
+    from sync.publish import event_ids, legacy_event_id
 
     notice, composer = Notice(), None
     baseline = not started and not backfill
     suppress = set(config.notify.suppress)
+    ids = event_ids(responses)
     for r in responses:
         if r.status is None or undecided(r):
             continue
-        rid, status = event_id(r), r.status.value
-        last = known.get(rid)
+        rid, status = ids[r.row_number], r.status.value
+        # Outboxes kept before the id left the title and date out know the response by its old id.
+        legacy = legacy_event_id(r) if rid not in known else rid
+        last = known.get(rid) or known.get(legacy)
         if last and last[0] == status and not (backfill and last[2]):
             continue
         changes = last[1] + 1 if last else 0
@@ -167,7 +170,7 @@ def plan(responses: list[Response], *, config: Config, known: dict[str, tuple[st
         host = answers(r.row_number)
         recipient, why = recipient_of(r)
         state = "queued"
-        if rid in suppress or host.suppressed:
+        if rid in suppress or legacy in suppress or host.suppressed:
             state, why = "suppressed", "suppressed by staff"
         elif host.opted_out:
             state, why = "suppressed", "the host asked for no email"

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,8 +30,38 @@ if TYPE_CHECKING:  # shapely and the gazetteer load only when a run publishes (s
 _DIGITS = 5
 
 
-def event_id(r: Response) -> str:
-    """A stable id across runs that reveals nothing about the host."""
+def event_id(r: Response, *, twin: int = 0) -> str:
+    """The response's id: the same on every sync and after edits, and revealing nothing about the host.
+
+    A hash of the sheet's Timestamp cell as written, which Forms fills once and nobody retypes: staff
+    correcting any answer in the sheet (the title, the date, the place) and rows deleted or sorted
+    elsewhere leave it alone, so a share link, a host's map link and a calendar UID keep working.
+    ``twin`` numbers the responses submitted in the same second, in row order (:func:`event_ids`
+    works it out). Without a timestamp (a CSV file without one) the sheet row number is the basis.
+    Not stable when a host edits through the form's own edit link: Forms rewrites the Timestamp
+    then. Used by events.csv, the map's share links, the calendar UIDs and the hosts' messages.
+    """
+    stamp = r.raw.get("submitted_at", "")
+    basis = f"submitted|{stamp}|{twin}" if stamp else f"row|{r.row_number}"
+    return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:12]
+
+
+def event_ids(responses: Iterable[Response]) -> dict[int, str]:
+    """Every response's :func:`event_id` by sheet row number, responses submitted in the same second numbered."""
+    twins: Counter[str] = Counter()
+    ids = {}
+    for r in sorted(responses, key=lambda r: r.row_number):
+        stamp = r.raw.get("submitted_at", "")
+        ids[r.row_number] = event_id(r, twin=twins[stamp])
+        twins[stamp] += 1
+    return ids
+
+
+def legacy_event_id(r: Response) -> str:
+    """The id before :func:`event_id` left the title and date out (they change when staff correct them).
+
+    Only to find what an existing notify outbox recorded under it, so no host is told twice.
+    """
     row = r.row_number if not r.raw.get("submitted_at") else ""
     basis = f"{r.raw.get('submitted_at', '')}|{r.title}|{r.event_date}|{row}"
     return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:12]
@@ -66,7 +97,7 @@ def public_point(loc: Location, precision: Precision,
 
 def public_events(responses: list[Response], config: Config, geography: Geography) -> list[dict]:
     """Published responses as public events, in date and time order."""
-    build = _PublicEvents(config, geography).event
+    build = _PublicEvents(config, geography, ids=event_ids(responses)).event
     events = [build(r) for r in responses if r.status is Status.PUBLISHED]
     events.sort(key=lambda e: (e["starts_at"] or e["date"], e["title"].casefold()))
     return events
@@ -80,7 +111,8 @@ class _PublicEvents:
     hundred places and formats a few thousand times, not hundreds of thousands.
     """
 
-    def __init__(self, config: Config, geography: Geography):
+    def __init__(self, config: Config, geography: Geography, *, ids: dict[int, str]):
+        self.ids = ids  # every response's id by row (event_ids)
         self.precision = config.location.public_precision
         self.geography = geography
         self._points: dict[int, tuple] = {}
@@ -121,7 +153,7 @@ class _PublicEvents:
 #: How each public column is worked out, by field name: (builder, response, its location, public point) → value.
 #: The point is :func:`public_point`'s (lat, lon, place label, precision shown).
 _EVENT_CELLS: dict[str, Callable[[_PublicEvents, Response, Location, tuple], object]] = {
-    "id": lambda b, r, loc, point: event_id(r),
+    "id": lambda b, r, loc, point: b.ids[r.row_number],
     "title": lambda b, r, loc, point: r.title,
     "organization": lambda b, r, loc, point: r.organization,
     "event_type": lambda b, r, loc, point: r.event_type,
