@@ -66,15 +66,16 @@ class Opened:
 
 @pytest.fixture
 def open_page(browser):
-    """``open_page(html, viewport=..., files=..., block=..., init_script=...)`` → :class:`Opened`.
+    """``open_page(html, viewport=..., files=..., block=..., init_script=..., address=...)`` → :class:`Opened`.
 
     The browser runs in Tokyo time on purpose: the page must show Chicago times whatever the
-    visitor's clock says.
+    visitor's clock says. ``address``: where the page is opened, e.g. ``"index.html#area=31"`` (a share link).
     """
     contexts = []
 
     def open_(html: str, *, viewport: dict = DESKTOP, files: dict | None = None, block: tuple[str, ...] = (),
-              init_script: str | None = None, wait_for_map: bool = True, **context_options) -> Opened:
+              init_script: str | None = None, wait_for_map: bool = True, address: str = "index.html",
+              **context_options) -> Opened:
         options = {"viewport": viewport, "locale": "en-US", "timezone_id": "Asia/Tokyo", **context_options}
         context = browser.new_context(**options)
         contexts.append(context)
@@ -88,7 +89,7 @@ def open_page(browser):
                 if msg.type in ("error", "warning") else None)
         if init_script:
             page.add_init_script(init_script)
-        page.goto(SITE + "index.html")
+        page.goto(SITE + address)
         page.wait_for_load_state("load")
         if wait_for_map:
             page.wait_for_function("() => document.querySelector('.leaflet-container') !== null", timeout=10_000)

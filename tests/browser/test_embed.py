@@ -49,7 +49,7 @@ def partner_page(src: str) -> str:
 
 @pytest.fixture
 def framed(browser):
-    """``framed(events, "embed.html#area=31", viewport=…)`` → (page, frame, errors): the partner's page and the map's frame."""
+    """``framed(events, "embed.html#area=31", viewport=…)`` → (page, frame, errors): partner page, map frame."""
     contexts = []
 
     def framed_(events, address: str, *, viewport: dict = DESKTOP):
@@ -111,7 +111,8 @@ def test_the_embed_renders_in_a_cross_origin_frame_fixed_to_its_area(framed):
 def test_the_frame_works_without_storage_and_shares_the_full_map(framed):
     events = mixed_events()
     page, frame, errors = framed(events, "embed.html#area=31")
-    assert frame.evaluate("() => { try { return typeof localStorage; } catch (e) { return e.name; } }") == "SecurityError"
+    storage = frame.evaluate("() => { try { return typeof localStorage; } catch (e) { return e.name; } }")
+    assert storage == "SecurityError"
     frame.click("#hm-lang-switch")                         # would remember the language: storage throws
     frame.wait_for_function("() => document.documentElement.lang === 'es'")
     assert frame.evaluate("() => location.hash") == "#area=31&lang=es"
