@@ -6,12 +6,14 @@ The filters are checked against the independent oracle of tests/browser/pages.py
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 
 import pytest
 
 from testing.browser import SITE
 from tests.browser.conftest import PHONE
-from tests.browser.pages import event, expected_ids, mixed_events
+from tests.browser.pages import xss_events, event, expected_ids, mixed_events
 from tests.browser.sharing import fragment, in_view, list_ids, render
 
 pytestmark = pytest.mark.browser
@@ -145,3 +147,28 @@ def test_a_new_fragment_in_the_same_page_is_applied(open_page):
     page.locator(".leaflet-popup-content .hm-highlight").wait_for()
     assert page.evaluate("() => HealingMap.state().area") == "8"
     assert page.locator(f"#activity-{target['id']}.hm-shared").count() == 1
+
+
+# ---------- untrusted text ----------
+
+WATCH = """
+window.__xss = [];
+for (const name of ['alert', 'confirm', 'prompt']) { window[name] = (...a) => window.__xss.push(name + a.join(',')); }
+"""
+
+
+@pytest.mark.parametrize("embed", [False, True], ids=["index", "embed"])
+def test_payloads_in_the_address_and_the_activities_stay_text(open_page, embed):
+    events = xss_events()
+    payload = "<img src=x onerror=alert(1)>"
+    address = f"index.html#when=all&q={quote(payload)}&a={quote(events[1]['id'])}&type=%3Cscript%3E"
+    opened = open_page(render(events, embed=embed), address=address, init_script=WATCH)
+    page = opened.page
+    assert page.input_value("#hm-q") == payload
+    assert page.evaluate("() => HealingMap.state().type") == ""
+    page.fill("#hm-q", "")
+    page.press("#hm-q", "Enter")
+    page.locator("#hm-list li.hm-item").first.locator("button.hm-share-button").click()
+    assert page.evaluate("() => window.__xss") == []
+    assert page.locator("#hm-list img, #hm-list script, #hm-share img").count() == 0
+    assert opened.js_errors() == []
