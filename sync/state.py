@@ -134,7 +134,6 @@ def _digest(prefix: bytes, values: tuple) -> bytes:
     return hashlib.sha256(prefix + marshal.dumps(values, 2)).digest()[:16]
 
 
-_QUESTION_SET = frozenset(QUESTION_NAMES)
 #: Response text fields and the cell each is normalized from, in the order of :mod:`sync.fields`; stored only
 #: when normalizing changed it. The order is part of the config fingerprint, so a new order decides rows again.
 _TEXT_CELLS = tuple((f.attribute, f.name) for f in QUESTIONS if f.text_attribute)
