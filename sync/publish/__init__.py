@@ -200,7 +200,7 @@ def build_outputs(responses: list[Response], events: list[dict], report: dict, *
     :func:`~sync.publish.calendar.plan_calendar` planned them with the state's ledger (without
     it, every activity is new: SEQUENCE 0).
     """
-    from sync.publish.calendar import calendar_files, plan_calendar
+    from sync.publish.calendar import EVENT_FOLDER, calendar_files, plan_calendar
     from sync.publish.compress import with_precompressed
     from sync.publish.map_page import render_map_page
     from sync.publish.staff_page import render_staff_page
@@ -232,7 +232,7 @@ def build_outputs(responses: list[Response], events: list[dict], report: dict, *
                                                 geography=geography, outbox=outbox),
         **page_files(events, config=config, geography=geography),
     }
-    return with_precompressed(outputs, public)
+    return with_precompressed(outputs, public, skip=[public / EVENT_FOLDER])
 
 
 def page_files(events: list[dict], *, config: Config, geography: Geography) -> dict[Path, bytes | str]:
