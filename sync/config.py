@@ -36,8 +36,6 @@ CONFIG_ENV = "HEALING_MAP_CONFIG"
 
 #: Canonical fields a form can map (the questions of :mod:`sync.fields`). Cells of other headers are ignored.
 CANONICAL_FIELDS = table.QUESTION_NAMES
-#: Fields that never reach a public output.
-CONTACT_FIELDS = table.CONTACT_NAMES
 
 
 def _known_fields(value: tuple[str, ...]) -> tuple[str, ...]:
