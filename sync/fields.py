@@ -161,8 +161,6 @@ FIELDS: dict[str, Field] = {f.name: f for f in _TABLE}
 QUESTIONS: tuple[Field, ...] = tuple(f for f in _TABLE if f.question)
 #: Names of the built-in questions (``[fields]`` keys, ``validation.required`` entries).
 QUESTION_NAMES: tuple[str, ...] = tuple(f.name for f in QUESTIONS)
-#: The host's own details: never in a public file.
-CONTACT_NAMES: tuple[str, ...] = tuple(f.name for f in QUESTIONS if f.contact)
 
 #: ``public/events.csv``'s columns and ``events.geojson``'s properties (with ``lat``/``lon`` as the geometry).
 EVENT_VIEW = (
