@@ -322,3 +322,20 @@ def _side_members(config) -> dict[str, list[int]]:
     from sync.publish import side_areas
 
     return side_areas(config, load_geography())
+
+
+def test_nested_public_folders_are_readable_whatever_the_umask(tmp_path):
+    """calendar/event/… written before calendar/…: every folder on the way gets the public mode, not the umask's."""
+    import os
+    import stat
+
+    from sync.publish.release import Releases
+
+    old = os.umask(0o077)
+    try:
+        Releases(tmp_path).publish({tmp_path / "public/calendar/event/0123456789ab.ics": b"x",
+                                    tmp_path / "public/calendar.ics": b"y", tmp_path / "staff/report.json": b"{}"})
+    finally:
+        os.umask(old)
+    for folder in ("public", "public/calendar", "public/calendar/event"):
+        assert stat.S_IMODE(os.stat(tmp_path / folder).st_mode) == 0o755, folder

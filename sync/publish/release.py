@@ -195,7 +195,9 @@ class Releases:
             folder_mode, file_mode = SERVED[relative.parts[0]]
             with writing(target):
                 if len(relative.parts) > 2 and not target.parent.is_dir():
-                    make_folder(target.parent, folder_mode)
+                    # each folder down to the file with its mode (mkdir's parents= would take the umask's)
+                    for depth in range(2, len(relative.parts)):
+                        make_folder(building / Path(*relative.parts[:depth]), folder_mode)
                 if not (previous and self._link_if_same(previous / relative, target, data, file_mode)):
                     write_file(target, data, file_mode, flush=False)
         with writing(building):  # every file and folder of the release, in one call
