@@ -87,7 +87,8 @@ def test_bundled_assets_are_published_with_their_licences_and_the_page_uses_them
     assert (public / "assets" / "leaflet" / "images" / "layers.png").is_file()  # leaflet.css points there
     page = (public / "index.html").read_text(encoding="utf-8")
     assert '<script defer src="assets/leaflet/leaflet.js"></script>' in page
-    assert '<link rel="stylesheet" href="assets/leaflet.markercluster/MarkerCluster.Default.css">' in page
+    assert '<link rel="preload" as="style" href="assets/leaflet.markercluster/MarkerCluster.Default.css">' in page
+    assert '"assets/leaflet.markercluster/MarkerCluster.Default.css"' in page  # the script adds the stylesheets
     assert "cdn.jsdelivr.net" not in page and "cdnjs.cloudflare.com" not in page
 
 
