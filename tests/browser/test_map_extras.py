@@ -88,6 +88,11 @@ def test_the_staff_question_is_nowhere_public(published):
     assert len(public) >= 3
     for path in public:
         data = path.read_bytes()
+        if path.suffix in (".gz", ".br"):  # the precompressed copies: what they hold, not how it is packed
+            import brotli
+            import gzip
+
+            data = gzip.decompress(data) if path.suffix == ".gz" else brotli.decompress(data)
         for text in ("Gate code", "staff_notes", NOTES, "Notes for staff"):
             assert text.encode() not in data, (path.name, text)
 
