@@ -108,8 +108,14 @@ def format_summary(result, *, config) -> str:
         lines += [f"  {item['count']:>5}  {code}: e.g. {item['example'][:80]}" for code, item in held]
     lines += [f"Warning: {warning}" for warning in report["warnings"]]
     if result.outputs:
+        # The top-level files; the calendar feeds, .gz/.br copies and outbox are counted, not listed (one screen).
+        main = [p for p in result.outputs if p.parent in (config.public_dir, config.staff_dir)
+                and p.suffix not in (".gz", ".br")]
         lines.append("Outputs:")
-        lines += [f"  {_shown(path)}" for path in result.outputs]
+        lines += [f"  {_shown(path)}" for path in main]
+        if len(result.outputs) > len(main):
+            lines.append(f"  … and {len(result.outputs) - len(main):,} more: calendar feeds, precompressed "
+                         ".gz/.br copies, the outbox")
     else:
         lines.append("Dry run: nothing written.")
     lines.append(f"Done in {report['timings']['total']:.2f} s.")
