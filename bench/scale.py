@@ -172,7 +172,8 @@ def write_config(folder: Path, *, key: str, key_file: Path, sheets_url: str, nom
     config = tomllib.loads((ROOT / "config" / "healing-map.toml").read_text(encoding="utf-8"))
     config["source"] = {"kind": "google_sheets", "spreadsheet": key, "worksheet": WORKSHEET,
                         "credentials": str(key_file), "api_endpoint": sheets_url}
-    config["location"]["aliases"] = str(ROOT / "config" / "neighborhoods.csv")
+    for name in ("aliases", "venues", "sides", "streets", "corrections"):  # the bundled place data
+        config["location"][name] = str(ROOT / "config" / config["location"][name])
     config["geocoder"] = {"enabled": True, "provider": "nominatim", "domain": nominatim_domain, "scheme": "http",
                           "user_agent": "healing-map-bench (bench@example.org)", "min_delay_seconds": SCALED_DELAY,
                           "max_lookups_per_run": 1_000}

@@ -12,7 +12,7 @@ file (hard-linked from the previous release when unchanged). Output is determini
 with no name and a zero time stamp), so an unchanged file gives an unchanged sibling.
 
 Levels follow the size: files up to :data:`SMALL_BYTES` (the page, feeds, the manifest) get
-gzip 9 and Brotli 9; bigger ones (``events.csv`` and ``events.geojson`` of a big campaign:
+gzip 6 and Brotli 6 (Brotli 9 saves 1–2 % more of the page for ~15 times the time); bigger ones (``events.csv`` and ``events.geojson`` of a big campaign:
 480 MB at 600,000 responses) gzip 4 and Brotli 4, ~70 and ~90 MB/s on one core, so the
 10-million-cell sheet still syncs within its budget. Brotli 10–11 would gain ~10 % on the
 page for ~20 times the time (3 s for the 10,000-activity page): not worth it every few minutes.
@@ -34,7 +34,7 @@ TEXT_SUFFIXES = frozenset({".html", ".csv", ".geojson", ".ics", ".json", ".svg",
 #: Up to this size a file gets the best settings that stay fast; above it, the quick ones.
 SMALL_BYTES = 2_000_000
 #: (gzip level, Brotli quality) for small and big files.
-SMALL_LEVELS, BIG_LEVELS = (9, 9), (4, 4)
+SMALL_LEVELS, BIG_LEVELS = (6, 6), (4, 4)
 ENCODINGS = {".br": "br", ".gz": "gzip"}
 
 
