@@ -12,10 +12,9 @@ file (hard-linked from the previous release when unchanged). Output is determini
 with no name and a zero time stamp), so an unchanged file gives an unchanged sibling.
 
 Levels follow the size: files up to :data:`SMALL_BYTES` (the page, feeds, the manifest) get
-gzip 6 and Brotli 6 (Brotli 9 saves 1–2 % more of the page for ~15 times the time); bigger ones (``events.csv`` and ``events.geojson`` of a big campaign:
-480 MB at 600,000 responses) gzip 4 and Brotli 4, ~70 and ~90 MB/s on one core, so the
-10-million-cell sheet still syncs within its budget. Brotli 10–11 would gain ~10 % on the
-page for ~20 times the time (3 s for the 10,000-activity page): not worth it every few minutes.
+gzip 6 and Brotli 6 (Brotli 9 saves 1–2 % more of the page for ~15 times the time); bigger ones
+(``events.csv`` and ``events.geojson`` of a big campaign: 480 MB at 600,000 responses) gzip 4 and
+Brotli 4, ~70 and ~90 MB/s on one core, so the 10-million-cell sheet still syncs within its budget.
 
 >>> files = with_precompressed({Path("public/index.html"): "<!doctype html>…"}, Path("public"))
 >>> sorted(p.name for p in files)
