@@ -36,8 +36,6 @@ SIDE_ALIASES = {
     "lejano sur": "Far South", "extremo norte": "Far North",
 }
 
-#: Kinds of :class:`Place`, from the most specific; "outside" is a well-known place beyond the city.
-KINDS = ("venue", "neighborhood", "area", "side", "citywide", "reject", "outside")
 #: US state names, folded, → their postal codes: "Hammond, Indiana" is "Hammond, IN".
 STATE_NAMES = {
     "alabama": "al", "alaska": "ak", "arizona": "az", "arkansas": "ar", "california": "ca", "colorado": "co",
@@ -55,7 +53,11 @@ STATE_NAMES = {
 
 @dataclass(frozen=True, slots=True)
 class Place:
-    """A name the gazetteer knows and what it stands for."""
+    """A name the gazetteer knows and what it stands for.
+
+    ``kind``: ``venue``, ``neighborhood``, ``area``, ``side``, ``citywide``, ``reject`` or ``outside``
+    (a well-known place beyond the city).
+    """
 
     kind: str
     #: The name as the data file writes it ("DuSable Museum", "Homan Square", "South").
