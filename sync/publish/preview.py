@@ -8,12 +8,18 @@ previews want PNG or JPEG, not SVG, and no SVG rasterizer is installed: Pillow d
 polygons directly. The same input gives the same bytes, so an unchanged map costs nothing
 in the release (see :mod:`sync.publish.release`).
 
+``public/map-placeholder.png`` is the same map alone, the size of a map box, in the live map's
+projection (Web Mercator, as Leaflet draws it): the page shows it in the map box from its first
+paint, under the live map, so that a slow phone shows the coverage before Leaflet and its tiles
+arrive, and keeps showing it where Leaflet never loads.
+
 ``public/favicon.svg`` is the page header's heart-and-pin logo; ``public/manifest.webmanifest``
 names the page, its colours and that icon.
 
 Example::
 
     png = preview_png(events, areas=geography.outlines, title="Together We Heal", subtitle="Healing map")
+    placeholder = placeholder_png(events, areas=geography.outlines)
 """
 
 from __future__ import annotations
@@ -37,11 +43,19 @@ _MAP_BOX = (560, 24, WIDTH - 24, HEIGHT - 24)  # left, top, right, bottom
 #: Polish; Pillow's own default font, used when it is missing, has only ASCII.
 FONTS = ("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 _STRIPE = 10
+#: The map placeholder: Chicago's shape in Web Mercator (0.82 as wide as tall) with a 2-pixel edge,
+#: tall enough for a phone's map box at twice its CSS pixels; on the map box's own background.
+PLACEHOLDER_SIZE = (590, 720)
+MAP_BACKGROUND = "#e9e6f0"  # .hm-mapwrap and .leaflet-container in templates/map_page.css
+_EDGE = 2
+#: Room for the placeholder's colours (background, four shades, hatching's two, two outlines): 4 bits a pixel.
+_PLACEHOLDER_COLOURS = 16
 
 
 #: Open Graph locales of the page languages (``og:locale``); others are given as they are.
 LOCALES = {"en": "en_US", "es": "es_US"}
 PREVIEW, FAVICON, MANIFEST = "preview.png", "favicon.svg", "manifest.webmanifest"
+PLACEHOLDER = "map-placeholder.png"
 
 
 def page_meta(*, text: dict[str, str], language: str, public_url: str, upcoming: int) -> dict:
@@ -102,12 +116,41 @@ def preview_png(events: list[dict], *, areas: dict, title: str, subtitle: str) -
     """The coverage map as a 1200 × 630 PNG: every community area shaded by its number of activities."""
     from PIL import Image, ImageDraw
 
-    counts = area_counts(events)
-    classes = coverage_classes(counts)
     image = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
+    _draw_areas(image, areas, area_counts(events), _MAP_BOX)
+    _title(ImageDraw.Draw(image), title, subtitle)
+    return _png(image)
+
+
+def placeholder_png(events: list[dict], *, areas: dict) -> bytes:
+    """The coverage map alone, :data:`PLACEHOLDER_SIZE`, for the page's map box until the live map covers it.
+
+    A palette PNG of the nine colours drawn (Pillow's polygons have no antialiasing), so that a
+    phone on a slow network gets it in a few round trips; median cut keeps each colour exact, with
+    fewer colours than its 16 boxes (octree rounds them).
+    """
+    from PIL import Image
+
+    width, height = PLACEHOLDER_SIZE
+    image = Image.new("RGB", PLACEHOLDER_SIZE, MAP_BACKGROUND)
+    _draw_areas(image, areas, area_counts(events), (_EDGE, _EDGE, width - _EDGE, height - _EDGE))
+    return _png(image.quantize(colors=_PLACEHOLDER_COLOURS, method=Image.Quantize.MEDIANCUT))
+
+
+def _png(image) -> bytes:
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def _draw_areas(image, areas: dict, counts: dict[int, int], box: tuple[int, int, int, int]) -> None:
+    """The community areas in ``box``: shaded with the legend's classes, hatched where none, outlined."""
+    from PIL import Image, ImageDraw
+
+    classes = coverage_classes(counts)
     draw = ImageDraw.Draw(image)
-    project = _projection(areas)
-    hatched = Image.new("L", (WIDTH, HEIGHT), 0)
+    project = _projection(areas, box)
+    hatched = Image.new("L", image.size, 0)
     hatch_draw = ImageDraw.Draw(hatched)
     rings = []
     for feature in sorted(areas.get("features", []), key=lambda f: f["properties"]["number"]):
@@ -120,18 +163,21 @@ def preview_png(events: list[dict], *, areas: dict, title: str, subtitle: str) -
             if colour is None:
                 hatch_draw.polygon(points, fill=255)
             rings.append((points, colour is None))
-    stripes = Image.new("RGB", (WIDTH, HEIGHT), HATCH["stripe"])
-    mask = Image.new("L", (WIDTH, HEIGHT), 0)
-    mask_draw = ImageDraw.Draw(mask)
-    for offset in range(-HEIGHT, WIDTH, _STRIPE):
-        mask_draw.line([(offset, HEIGHT), (offset + HEIGHT, 0)], fill=255, width=3)
-    image.paste(stripes, (0, 0), Image.composite(mask, Image.new("L", (WIDTH, HEIGHT), 0), hatched))
+    _hatch(image, hatched)
     for points, none in rings:
         draw.line(points + points[:1], fill=HATCH["outline"] if none else OUTLINE, width=1)
-    _title(draw, title, subtitle)
-    out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)
-    return out.getvalue()
+
+
+def _hatch(image, where) -> None:
+    """Diagonal stripes over the pixels of the ``where`` mask (the areas with no activity)."""
+    from PIL import Image, ImageChops, ImageDraw
+
+    width, height = image.size
+    stripes = Image.new("L", image.size, 0)
+    stripes_draw = ImageDraw.Draw(stripes)
+    for offset in range(-height, width, _STRIPE):
+        stripes_draw.line([(offset, height), (offset + height, 0)], fill=255, width=3)
+    image.paste(HATCH["stripe"], (0, 0, width, height), ImageChops.multiply(stripes, where))
 
 
 def _title(draw, title: str, subtitle: str) -> None:
@@ -172,24 +218,29 @@ def _polygons(geometry: dict) -> list:
     return []
 
 
-def _projection(areas: dict):
-    """lon/lat → pixels in the map box: equirectangular, scaled by the cosine of the middle latitude."""
-    lons, lats = [], []
-    for feature in areas.get("features", []):
-        for polygon in _polygons(feature["geometry"]):
-            for lon, lat in polygon[0]:
-                lons.append(lon)
-                lats.append(lat)
-    if not lons:
+def _mercator(lon: float, lat: float) -> tuple[float, float]:
+    """Web Mercator, Leaflet's projection, up to scale: x east, y north."""
+    return math.radians(lon), math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+
+def _projection(areas: dict, box: tuple[int, int, int, int]):
+    """lon/lat → pixels: the areas in Web Mercator, fitted and centred in ``box`` (left, top, right, bottom).
+
+    Leaflet's projection, so the placeholder's shapes are the live map's (it fits the city the same way).
+    """
+    points = [_mercator(lon, lat) for feature in areas.get("features", [])
+              for polygon in _polygons(feature["geometry"]) for lon, lat in polygon[0]]
+    if not points:
         return lambda lon, lat: (0.0, 0.0)
-    west, east, south, north = min(lons), max(lons), min(lats), max(lats)
-    squeeze = math.cos(math.radians((south + north) / 2))
-    left, top, right, bottom = _MAP_BOX
-    scale = min((right - left) / max((east - west) * squeeze, 1e-9), (bottom - top) / max(north - south, 1e-9))
-    x0 = left + ((right - left) - (east - west) * squeeze * scale) / 2
+    west, east = min(x for x, _ in points), max(x for x, _ in points)
+    south, north = min(y for _, y in points), max(y for _, y in points)
+    left, top, right, bottom = box
+    scale = min((right - left) / max(east - west, 1e-9), (bottom - top) / max(north - south, 1e-9))
+    x0 = left + ((right - left) - (east - west) * scale) / 2
     y0 = top + ((bottom - top) - (north - south) * scale) / 2
 
     def project(lon: float, lat: float) -> tuple[float, float]:
-        return round(x0 + (lon - west) * squeeze * scale, 1), round(y0 + (north - lat) * scale, 1)
+        x, y = _mercator(lon, lat)
+        return round(x0 + (x - west) * scale, 1), round(y0 + (north - y) * scale, 1)
 
     return project
