@@ -236,16 +236,18 @@ def build_outputs(responses: list[Response], events: list[dict], report: dict, *
 
 
 def page_files(events: list[dict], *, config: Config, geography: Geography) -> dict[Path, bytes | str]:
-    """What the map page links besides the data: link-preview image, icon, manifest, bundled Leaflet."""
+    """What the map page links besides the data: link preview, map placeholder, icon, manifest, bundled Leaflet."""
     from sync.publish.bundled import bundled_files
     from sync.publish.map_page import page_labels
-    from sync.publish.preview import FAVICON, MANIFEST, PREVIEW, favicon_svg, manifest, preview_png
+    from sync.publish.preview import (FAVICON, MANIFEST, PLACEHOLDER, PREVIEW, favicon_svg, manifest,
+                                      placeholder_png, preview_png)
 
     public, language = config.public_dir, config.map.languages[0]
     text = page_labels(config)[language]
     files: dict[Path, bytes | str] = {
         public / PREVIEW: preview_png(events, areas=geography.outlines, title=config.campaign.title,
                                       subtitle=text["page_title"]),
+        public / PLACEHOLDER: placeholder_png(events, areas=geography.outlines),  # the map box's first paint
         public / FAVICON: favicon_svg(),
         public / MANIFEST: manifest(name=f"{text['page_title']} · {config.campaign.title}",
                                     short_name=text["page_title"], description=text["tagline"], lang=language),
