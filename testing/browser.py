@@ -3,8 +3,9 @@
 ``make test`` installs the npm packages of ``package.json`` into ``tests/.assets/node_modules``;
 :func:`local_asset` maps a CDN URL onto a file there (folium asks cdnjs for awesome-markers 2.0.2,
 which npm lacks, so 2.0.5 answers). :func:`route_offline` installs a Playwright route that serves
-those files, answers map tiles with a blank PNG, serves the page under test from memory, and
-aborts (and records) everything else, so a page can never reach the network.
+those files, answers map tiles (and the page's map placeholder, unless the test serves one) with a
+blank PNG, serves the page under test from memory, and aborts (and records) everything else, so a
+page can never reach the network.
 :func:`browser_unavailable` says why the browser cannot run here, if it cannot.
 
 Playwright's own browser download cannot work here, so :data:`CHROMIUM` is launched through
@@ -19,6 +20,8 @@ import re
 import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from sync.publish.preview import PLACEHOLDER
 
 ASSETS = Path(__file__).resolve().parents[1] / "tests" / ".assets" / "node_modules"
 INSTALL_HINT = "make test installs them: npm install of tests/browser/package.json in tests/.assets"
@@ -111,6 +114,8 @@ def route_offline(context, *, site: dict[str, str | bytes] | None = None, blocke
                 if kind.startswith("text/"):
                     kind += "; charset=utf-8"
                 return route.fulfill(status=200, body=body, headers={"Content-Type": kind})
+            if name == PLACEHOLDER:  # the map box's picture, unless the test brings one: blank, like the tiles
+                return route.fulfill(status=200, body=BLANK_PNG, headers={"Content-Type": "image/png"})
         local = local_asset(url)
         if local is not None:
             kind = mimetypes.guess_type(local.name)[0] or "application/octet-stream"
