@@ -5,27 +5,36 @@ from __future__ import annotations
 import io
 import math
 import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from PIL import Image
 
+from sync.config import load_config
 from sync.locate.geography import load_geography
+from sync.publish import page_files
 from sync.publish.map_page import TEMPLATES
-from sync.publish.preview import MAP_BACKGROUND, PLACEHOLDER, PLACEHOLDER_SIZE, placeholder_png
+from sync.publish.preview import MAP_BACKGROUND, PLACEHOLDER, PLACEHOLDER_SIZE, placeholder_png, shaded_at_first
 from sync.publish.rules import HATCH, SHADES
 from testing.map_events import synthetic_events
-from tests.helpers import NOW, response, run_cli, write_responses
+from tests.helpers import NOW, ROOT, response, run_cli, write_responses
 
 #: Counts 1, 2, 3 and 4 make four classes: each area gets its own shade, lightest to darkest.
 COVERED = {8: 1, 32: 2, 24: 3, 41: 4}
 UNCOVERED = 76  # O'Hare: no activity, hatched
 
 
-def events_in(counts: dict[int, int]) -> list[dict]:
+CHICAGO = ZoneInfo("America/Chicago")
+SYNCED = datetime(2026, 11, 20, 9, 0, 30, tzinfo=CHICAGO)
+
+
+def events_in(counts: dict[int, int], *, starts: str = "2026-11-21T18:00:00-06:00", ends: str = "") -> list[dict]:
     """Published activities pinned to their community area's point, ``counts[area]`` of each."""
     areas = load_geography().areas
-    return [{"community_area": n, "lat": areas[n].lat, "lon": areas[n].lon}
-            for n, count in counts.items() for _ in range(count)]
+    return [{"community_area": n, "lat": areas[n].lat, "lon": areas[n].lon, "title": f"A{n}.{k}",
+             "date": starts[:10], "starts_at": starts, "ends_at": ends}
+            for n, count in counts.items() for k in range(count)]
 
 
 def rgb(colour: str) -> tuple[int, int, int]:
@@ -88,6 +97,22 @@ def test_the_same_activities_give_the_same_bytes_and_other_ones_others():
 def test_small_enough_for_a_slow_phone(n):
     """About 7 to 11 kB (most hatching with fewest activities); 24-bit colour would be half as much again."""
     assert len(placeholder_png(synthetic_events(n), areas=load_geography().outlines)) < 14_000
+
+
+def test_it_shades_what_the_live_map_shades_when_it_opens():
+    """*Upcoming* (not ended at the sync's minute: the 9:00 one still runs), or every activity past the page's limit."""
+    upcoming = events_in({32: 1}, starts="2026-11-20T08:00:00-06:00", ends="2026-11-20T09:00:00-06:00")
+    upcoming += events_in({8: 1})
+    past = events_in({24: 2}, starts="2026-11-19T18:00:00-06:00")
+    assert shaded_at_first(upcoming + past, now=SYNCED, tz=CHICAGO, limit=100) == upcoming  # in date order
+    assert shaded_at_first(upcoming + past, now=SYNCED, tz=CHICAGO, limit=3) == upcoming + past
+
+
+def test_the_sync_draws_it_from_what_the_live_map_shades():
+    config, geography = load_config(ROOT / "config" / "healing-map.toml"), load_geography()
+    events = events_in({8: 1}) + events_in({24: 2}, starts="2026-11-19T18:00:00-06:00")
+    files = page_files(events, config=config, geography=geography, now=SYNCED)
+    assert files[config.public_dir / PLACEHOLDER] == placeholder_png(events[:1], areas=geography.outlines)
 
 
 def test_the_page_gives_the_images_own_size_so_nothing_moves_when_it_arrives():

@@ -230,24 +230,30 @@ def build_outputs(responses: list[Response], events: list[dict], report: dict, *
         staff / "summary.html": render_summary_page(report, events, config, geography),
         staff / "index.html": render_staff_page(report, responses=responses, events=events, config=config,
                                                 geography=geography, outbox=outbox),
-        **page_files(events, config=config, geography=geography),
+        **page_files(events, config=config, geography=geography, now=generated_at),
     }
     return with_precompressed(outputs, public, skip=[public / EVENT_FOLDER])
 
 
-def page_files(events: list[dict], *, config: Config, geography: Geography) -> dict[Path, bytes | str]:
-    """What the map page links besides the data: link preview, map placeholder, icon, manifest, bundled Leaflet."""
+def page_files(events: list[dict], *, config: Config, geography: Geography,
+               now: datetime) -> dict[Path, bytes | str]:
+    """What the map page links besides the data: link preview, map placeholder, icon, manifest, bundled Leaflet.
+
+    ``now``: the sync's time; the placeholder shades what the live map shades at first (upcoming activities).
+    """
     from sync.publish.bundled import bundled_files
     from sync.publish.map_page import page_labels
     from sync.publish.preview import (FAVICON, MANIFEST, PLACEHOLDER, PREVIEW, favicon_svg, manifest,
-                                      placeholder_png, preview_png)
+                                      placeholder_png, preview_png, shaded_at_first)
 
     public, language = config.public_dir, config.map.languages[0]
     text = page_labels(config)[language]
     files: dict[Path, bytes | str] = {
         public / PREVIEW: preview_png(events, areas=geography.outlines, title=config.campaign.title,
                                       subtitle=text["page_title"]),
-        public / PLACEHOLDER: placeholder_png(events, areas=geography.outlines),  # the map box's first paint
+        public / PLACEHOLDER: placeholder_png(  # the map box's first paint
+            shaded_at_first(events, now=now, tz=config.campaign.tz, limit=config.map.max_activities),
+            areas=geography.outlines),
         public / FAVICON: favicon_svg(),
         public / MANIFEST: manifest(name=f"{text['page_title']} · {config.campaign.title}",
                                     short_name=text["page_title"], description=text["tagline"], lang=language),

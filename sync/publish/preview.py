@@ -19,7 +19,7 @@ names the page, its colours and that icon.
 Example::
 
     png = preview_png(events, areas=geography.outlines, title="Together We Heal", subtitle="Healing map")
-    placeholder = placeholder_png(events, areas=geography.outlines)
+    placeholder = placeholder_png(shaded_at_first(events, now=now, tz=tz, limit=10_000), areas=geography.outlines)
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from __future__ import annotations
 import io
 import json
 import math
+from datetime import datetime
 
 from sync.publish.rules import HATCH, coverage_classes, shade
 
@@ -120,6 +121,19 @@ def preview_png(events: list[dict], *, areas: dict, title: str, subtitle: str) -
     _draw_areas(image, areas, area_counts(events), _MAP_BOX)
     _title(ImageDraw.Draw(image), title, subtitle)
     return _png(image)
+
+
+def shaded_at_first(events: list[dict], *, now: datetime, tz, limit: int) -> list[dict]:
+    """The activities whose counts the live map shades when it opens, so the placeholder shows the same.
+
+    Its default filter, *Upcoming*, against the page's "now" (the sync's minute); past the page's
+    ``limit`` of activities (``[map] max_activities``) it shades every activity's count instead.
+    """
+    from sync.publish.static_list import upcoming_events
+
+    if len(events) > limit:
+        return events
+    return [event for _, event, _, _ in upcoming_events(events, now=now.replace(second=0, microsecond=0), tz=tz)]
 
 
 def placeholder_png(events: list[dict], *, areas: dict) -> bytes:

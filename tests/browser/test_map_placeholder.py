@@ -13,11 +13,12 @@ import pytest
 from PIL import Image
 
 from sync.locate.geography import load_geography
-from sync.publish.preview import PLACEHOLDER, PLACEHOLDER_SIZE, placeholder_png
+from sync.publish.preview import PLACEHOLDER, PLACEHOLDER_SIZE, placeholder_png, shaded_at_first
 from sync.publish.rules import HATCH, SHADES
 from testing.browser import ASSETS
 from tests.browser.conftest import DESKTOP, PHONE
-from tests.browser.pages import mixed_events, render
+from tests.browser.pages import CHICAGO, NOW, config, mixed_events, render
+from tests.test_map_placeholder import pixel_of
 
 pytestmark = pytest.mark.browser
 
@@ -37,8 +38,10 @@ new PerformanceObserver(list => list.getEntries().forEach(e => window.__shifts.p
 
 @pytest.fixture(scope="module")
 def page_and_files():
+    """The page of past and upcoming activities, and the placeholder the sync would draw for it."""
     events = mixed_events()
-    return render(events), {PLACEHOLDER: placeholder_png(events, areas=load_geography().outlines)}
+    shaded = shaded_at_first(events, now=NOW, tz=CHICAGO, limit=config().map.max_activities)
+    return render(events), {PLACEHOLDER: placeholder_png(shaded, areas=load_geography().outlines)}
 
 
 def opened_without_leaflet(open_page, page_and_files, **options):
@@ -116,6 +119,26 @@ def test_the_live_map_covers_it_once_ready(open_page, page_and_files, viewport):
     with_it = page.screenshot(clip=box, animations="disabled")
     page.eval_on_selector(IMG, "img => { img.style.visibility = 'hidden'; }")
     assert page.screenshot(clip=box, animations="disabled") == with_it
+
+
+def test_its_shades_are_the_live_maps_when_it_opens(open_page, page_and_files):
+    site, files = page_and_files
+    page = open_page(site, files=files).page
+    fills = page.evaluate("""() => {
+        const fills = {};
+        window.HealingMap.map().eachLayer(l => {
+            if (l.feature && l.options.fillColor && l.options.fillColor !== '#0b6e6a') {  // not a side's region
+                fills[l.feature.properties.number] = l.options.fillColor;
+            }
+        });
+        return fills;
+    }""")
+    picture, areas = Image.open(io.BytesIO(files[PLACEHOLDER])).convert("RGB"), load_geography().areas
+    assert len(fills) == len(areas) and {f for f in fills.values() if f.startswith("#")} <= set(SHADES)
+    hatched = {rgb(HATCH["background"]), rgb(HATCH["stripe"])}
+    for number, fill in fills.items():
+        drawn = picture.getpixel(pixel_of(areas[int(number)].lon, areas[int(number)].lat))
+        assert drawn in hatched if fill == "url(#hm-hatch)" else drawn == rgb(fill), areas[int(number)].name
 
 
 def test_it_never_takes_a_click(open_page, page_and_files):
