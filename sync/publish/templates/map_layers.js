@@ -19,15 +19,40 @@ function fitCity() {
   }
 }
 
+// Icons never overlap, so each is a whole target (WCAG 2.5.8, axe's target-size). markercluster keeps
+// the points it measures from at least clusterRadius apart at each cluster level; clusters are drawn
+// on those points (drawAtClusterPoint); clusterRadius is twice the largest icon the activities shown
+// can make, plus 2 px for rounding. A level is shown from half a zoom step below it (zoomSnap 0.25,
+// rounded), where those points are still clusterRadius / √2 apart, so clusterRadius / 2 apart along x
+// or y even on a diagonal: the sum of any two icons' half-sides. Above disableClusteringAtZoom nothing
+// is clustered; community areas' points are over 250 px apart there (finer public_precision places
+// can be closer).
+var PIN_SIZES = [[10, 30], [100, 34], [1000, 40], [10000, 48], [Infinity, 56]];  // [counts below, px]
+var clusterRadius = 80;    // px between the points markercluster measures from; set by updateMap()
+
+function pinSize(count) {
+  for (var k = 0; k < PIN_SIZES.length; k++) {
+    if (count < PIN_SIZES[k][0]) { return PIN_SIZES[k][1]; }
+  }
+}
+
 function icon(kind, count, label) {
-  var size = count < 10 ? 30 : count < 100 ? 36 : count < 1000 ? 42 : 50;
-  if (kind === "cluster") { size += 8; }
+  var size = pinSize(count);
   return new PlaceIcon({
-    className: "hm-pin hm-pin-" + kind,
+    className: "hm-pin hm-pin-" + kind + (count >= 1000 ? " hm-pin-long" : ""),
     html: el("span", { "aria-hidden": "true", text: num(count) }),
     iconSize: [size, size],
     label: label
   });
+}
+
+// markercluster (1.1.0) measures a cluster's reach from its first marker's point (_cLatLng, set once)
+// but draws it at its markers' average, which can sit on a neighbouring marker. The average stays what
+// markercluster weighs parent clusters by (_wLatLng); the icon goes on the measured point.
+// iconCreateFunction calls this whenever markercluster (re)makes a cluster's icon, which it does after
+// every change to the cluster's markers, so the average is never drawn.
+function drawAtClusterPoint(c) {
+  if (c._cLatLng && !c.getLatLng().equals(c._cLatLng)) { c.setLatLng(c._cLatLng); }
 }
 
 function addCluster() {
@@ -42,11 +67,12 @@ function addCluster() {
   cluster = L.markerClusterGroup({
     showCoverageOnHover: false,
     animate: false,       // instant splits: "Show on map" can zoom in step by step, and less motion
-    maxClusterRadius: 44,
+    maxClusterRadius: function () { return clusterRadius; },  // read whenever the layers are cleared
     spiderfyOnMaxZoom: true,
     disableClusteringAtZoom: 15,
     chunkedLoading: true,
     iconCreateFunction: function (c) {
+      drawAtClusterPoint(c);
       var total = 0;
       c.getAllChildMarkers().forEach(function (m) { total += m.options.count; });
       return icon("cluster", total, t("cluster", { n: num(total) }));
@@ -156,14 +182,16 @@ function updateMap() {
   sides.forEach(function (sd) {
     if (sd.shown) { sideLayer(sd).addTo(map); } else if (sd.layer) { map.removeLayer(sd.layer); }
   });
-  var markers = [];
+  var markers = [], pinned = 0;
   places.forEach(function (p) {
     if (!p.shown) { return; }
+    pinned += p.shown;
     var m = markerFor(p);
     m.options.count = p.shown;
     m.setIcon(icon("place", p.shown, plural("marker", p.shown, { place: p.name })));
     markers.push(m);
   });
+  clusterRadius = 2 * pinSize(pinned) + 2;  // no icon can be larger than all the pinned activities' (+2: rounding)
   cluster.clearLayers();
   cluster.addLayers(markers);
   shadeAreas();
