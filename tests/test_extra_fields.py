@@ -14,6 +14,8 @@ from sync.normalize import Normalizer
 from sync.publish.exports import PUBLIC_COLUMNS, REJECTED_COLUMNS, STAFF_CELLS, STAFF_COLUMNS
 from sync.publish.map_page import WIRE_KEYS
 from sync.records import Response, SheetTable
+from tests.browser.pages import page_data as published_data
+from tests.browser.pages import published_page
 from tests.helpers import HEADERS, NOW, csv_text, response, run_cli, snapshot, write_config
 
 WHO = "Who is it for?"
@@ -55,8 +57,7 @@ def read_csv(path) -> list[dict]:
 
 
 def page_data(out) -> dict:
-    html = (out / "public" / "index.html").read_text(encoding="utf-8")
-    return json.loads(re.search(r'<script type="application/json" id="hm-data">(.*?)</script>', html, re.S)[1])
+    return published_data(published_page(out / "public"))
 
 
 @pytest.fixture(scope="module")

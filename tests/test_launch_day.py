@@ -21,7 +21,8 @@ def assert_live_and_empty(tmp_path, result) -> None:
     assert report["counts"] == {"read": 0, "published": 0, "held": 0, "rejected": 0, "blank_rows": 0}
     page = (out / "public" / "index.html").read_text(encoding="utf-8")
     assert f'<a class="hm-button hm-first" href="{FORM}" data-i18n="be_first">Be the first to add your activity</a>' in page
-    assert '"be_first":"Sé el primero en agregar tu actividad"' in page  # the Spanish page says it too
+    data = (out / "public" / "activities.js").read_text(encoding="utf-8")
+    assert '"be_first":"Sé el primero en agregar tu actividad"' in data  # the Spanish page says it too
     assert "No activities have been published yet." in page
     assert "<strong>0 responses yet.</strong>" in (out / "staff" / "index.html").read_text(encoding="utf-8")
     assert (out / "public" / "events.csv").read_text(encoding="utf-8-sig").count("\n") == 1  # the header row

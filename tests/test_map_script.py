@@ -99,27 +99,33 @@ def test_no_script_function_is_long(name):
 
 
 def test_the_files_are_joined_in_one_strict_function_scope():
-    script = page_script()
+    script = page_script("var map_healing = L.map(\"map_healing\", {});")
     assert script.startswith('(function () {\n"use strict";') and script.endswith("}());")
     starts = [script.index((TEMPLATES / name).read_text(encoding="utf-8")) for name in SCRIPT_FILES]
     assert starts == sorted(starts)
+    functions = {name: (first, last) for name, first, last in js_functions(script)}
     outer = js_functions(script)[-1]
     assert outer[1] == 1 and outer[2] == script.count("\n") + 1
+    # folium's map is made in createMap(); the files run in start(), when the data script is in
+    assert "var map_healing = L.map(" in script[:script.index("function start()")]
+    assert functions["start"][0] < min(script[:script.index(text)].count("\n") + 1 for text in (
+        (TEMPLATES / name).read_text(encoding="utf-8") for name in SCRIPT_FILES))
+    assert script.rstrip().endswith('document.addEventListener("DOMContentLoaded", start); }\nelse { start(); }\n}());')
 
 
 def test_the_page_can_be_zoomed_by_its_reader():
-    html = render([event(1)])
+    html = render([event(1)]).html
     assert html.count('name="viewport"') == 1
     assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
     assert "user-scalable" not in html and "maximum-scale" not in html
 
 
 def test_folium_names_are_fixed_and_no_private_member_is_touched():
-    html = render([event(1)])
+    html = render([event(1)]).html
     assert not re.search(r"[0-9a-f]{32}", html), "a random folium name is left in the page"
     for name in STABLE_NAMES.values():
         assert f"var {name} = " in html
-    assert f"window.HealingMap.attach({STABLE_NAMES['map']}, {STABLE_NAMES['areas']});" in html
+    assert f"return {STABLE_NAMES['map']};" in html  # createMap() hands folium's map to the page script
     source = inspect.getsource(map_page)
     assert not re.search(r"\._(id|name|template|children|parent)\b", source)
     assert not re.search(r"class \w+\((folium|branca)\.", source), "a folium class is subclassed"

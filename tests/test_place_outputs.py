@@ -65,8 +65,8 @@ def test_public_files_show_sides_as_regions_and_venues_as_their_area(synced):
     assert features["Southside circle"]["geometry"] is None
     assert features["Southside circle"]["properties"]["side"] == "South"
     assert features["Zoom circle"]["geometry"] is None
-    html = (synced / "public" / "index.html").read_text(encoding="utf-8")
-    assert '"sides":[["Far South",[' in html and '["South",[34,35,36,37,38,39,40,41,42,43,60,69]]' in html
+    data = (synced / "public" / "activities.js").read_text(encoding="utf-8")
+    assert '"sides":[["Far South",[' in data and '["South",[34,35,36,37,38,39,40,41,42,43,60,69]]' in data
 
 
 def test_summit_counts_sides_apart_from_areas(synced):

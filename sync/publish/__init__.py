@@ -217,10 +217,8 @@ def build_outputs(responses: list[Response], events: list[dict], report: dict, *
         public / "events.csv": values_csv_bytes(PUBLIC_COLUMNS + columns((), public_extras),
                                                 public_csv_values(events, public_extras)),
         public / "events.geojson": geojson_bytes(events),
-        public / "index.html": render_map_page(events, areas=geography.outlines, config=config,
-                                               generated_at=generated_at, sides=sides),
-        public / "embed.html": render_map_page(events, areas=geography.outlines, config=config,  # partners' frames
-                                               generated_at=generated_at, sides=sides, embed=True),
+        **{public / name: text for name, text in render_map_page(  # the map, its embed and their data
+            events, areas=geography.outlines, config=config, generated_at=generated_at, sides=sides).files().items()},
         **feeds,
         staff / "responses.csv": values_csv_bytes(STAFF_COLUMNS + columns((), extras),
                                                   map(row_writer(STAFF_VIEW, extras), responses)),

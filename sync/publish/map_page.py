@@ -1,17 +1,20 @@
-"""Render the public healing map: one self-contained HTML page.
+"""Render the public healing map: the page, its embed for partner sites, and their data script.
 
-Folium draws the base map, the tiles and the community-area outlines. The activities go into the
-page once, as compact columnar JSON; the browser builds everything else from it
-(``templates/map_*.js``, see :data:`SCRIPT_FILES`): the list, the clustered markers (one per place), the coverage
-shading, the filters and the live count. Only the CDN assets and the tiles come from elsewhere.
+Folium creates the Leaflet map. The activities go into a script of their own
+(:data:`DATA_FILE`, see :class:`MapPage`), once, as compact columnar JSON; the page's HTML already
+holds the soonest upcoming activities (:mod:`sync.publish.static_list`), so it is useful before
+any script runs. The browser builds everything else from the data (``templates/map_*.js``, see
+:data:`SCRIPT_FILES`): the tiles and outlines, the list, the clustered markers (one per place),
+the coverage shading, the filters and the live count, in short steps that never hold a phone's
+main thread long. Only Leaflet (from a CDN or ``public/assets/``) and the tiles come from elsewhere.
 
 The page's notion of "now" (upcoming, this week, past) is ``generated_at``, the time of the sync,
 never the visitor's clock: the page shows what was true when it was built, and tests are
 deterministic. Times are shown as Chicago wall-clock times: they are encoded as minutes on the
 campaign time zone's wall clock, so the browser's own time zone never matters.
 
-Every text value is untrusted resident input. It reaches the page only inside the JSON block,
-escaped so that no ``</script>`` or ``<!--`` can end it, and the script writes it with
+Every text value is untrusted resident input. It reaches the browser only inside the data
+script's JSON string, escaped so that nothing can end it, and the script writes it with
 ``textContent`` and DOM APIs only; links are kept only when they are http(s).
 
 The rules the staff pages apply too (:mod:`sync.publish.rules`) reach the script as data,
@@ -30,15 +33,19 @@ the end (or the start plus the default duration) ``>=`` the sync's minute.
 
 Example::
 
-    html = render_map_page(events, areas=geography.areas_geojson(), config=config,
+    page = render_map_page(events, areas=geography.areas_geojson(), config=config,
                            generated_at=datetime.now(config.campaign.tz))
+    for name, text in page.files().items():
+        (public / name).write_text(text, encoding="utf-8")
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
+from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
@@ -52,6 +59,7 @@ from sync.publish.bundled import local_url
 from sync.publish.calendar import page_data as calendar_page_data
 from sync.publish.preview import page_meta
 from sync.publish.rules import is_upcoming, is_web_url, page_rules
+from sync.publish.share import EMBED_PAGE
 from sync.publish.static_list import static_list
 from sync.publish.templating import TEMPLATES, render
 
@@ -69,22 +77,43 @@ _JS = [js for js in folium.Map.default_js if js[0] == "leaflet"] + folium.plugin
 _CSS = [css for css in folium.Map.default_css if css[0] == "leaflet_css"] + folium.plugins.MarkerCluster.default_css
 
 _PRECISIONS = ("community_area", "zip", "address", "intersection", "citywide", "venue", "side")
-#: Where the activities' JSON goes; no text of the page can contain it (NUL is never written).
+#: The activities' data script, beside the pages (:class:`MapPage`).
+DATA_FILE = "activities.js"
+#: Where the data script's address goes; no text of the page can contain it (NUL is never written).
 _DATA_SLOT = "\x00activities\x00"
 _SCRIPT_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 #: The page script's files (Leaflet's src/map, src/layer, src/control split), joined in this order
 #: into one strict-mode function scope: each reads the names the earlier ones define.
 SCRIPT_FILES = ("map_data.js", "map_extras.js", "map_i18n.js", "map_list.js", "map_layers.js", "map_popups.js",
-                "map_controls.js", "map_url.js", "map_share.js", "map_calendar.js", "map_main.js")
+                "map_controls.js", "map_url.js", "map_share.js", "map_calendar.js", "map_start.js",
+                "map_main.js")
+
+
+@dataclass(frozen=True)
+class MapPage:
+    """The map page, its compact frame for partners, and the activities' data script both load.
+
+    The data is a file of its own (:data:`DATA_FILE`): the page's HTML, a few dozen kilobytes, paints
+    at once on a slow phone while the data (up to ~1.4 MB for 10,000 activities) downloads; one copy
+    serves both pages and stays cached between them. A ``<script>``, not ``fetch()``: the page keeps
+    working when opened from disk (``file://``).
+    """
+
+    html: str
+    embed: str
+    data: str
+
+    def files(self) -> dict[str, str]:
+        """File name → content, as the pages link them."""
+        return {"index.html": self.html, EMBED_PAGE: self.embed, DATA_FILE: self.data}
 
 
 def render_map_page(events: list[dict], *, areas: dict, config: Config, generated_at: datetime,
-                    sides: dict[str, list[int]] | None = None, embed: bool = False) -> str:
-    """The public map page for ``events`` (published activities) as one HTML string.
+                    sides: dict[str, list[int]] | None = None) -> MapPage:
+    """The public map page for ``events`` (published activities), its embed and its data script.
 
     ``sides`` maps each side of the city to its community areas: an activity placed only
     as "South Side" is drawn as that region, and the area filter offers each side.
-    ``embed``: the compact page partners put in a frame (``embed.html``, see :mod:`sync.publish.share`).
     """
     labels = page_labels(config)
     events, omitted = within_limit(events, limit=config.map.max_activities, now=generated_at.isoformat())
@@ -100,29 +129,45 @@ def render_map_page(events: list[dict], *, areas: dict, config: Config, generate
     listing = static_list(events, now=generated_at, config=config, labels=labels)
     meta = page_meta(text=labels[config.map.languages[0]], language=config.map.languages[0],
                      public_url=config.map.public_url, upcoming=listing["total"])
-    shell = _page(areas=areas, config=config, generated_at=generated_at, text=labels[config.map.languages[0]],
-                  empty=not events, listing=listing, meta=meta, embed=embed)
-    overhead = len(shell.encode("utf-8")) - len(_DATA_SLOT)
+    shells = [_page(config=config, generated_at=generated_at, text=labels[config.map.languages[0]],
+                    empty=not events, listing=listing, meta=meta, embed=embed) for embed in (False, True)]
+    data = _fitted_data(base, events, overhead=len(shells[0].encode("utf-8")), tz=config.campaign.tz)
+    version = hashlib.sha256(data.encode("utf-8")).hexdigest()[:12]
+    html, embed = (shell.replace(_DATA_SLOT, f"{DATA_FILE}?v={version}", 1) for shell in shells)
+    return MapPage(html=html, embed=embed, data=data)
 
+
+def _fitted_data(base: dict, events: list[dict], *, overhead: int, tz) -> str:
+    """The data script, with the longest description excerpts that keep page and data within budget."""
     def data(description_chars: int) -> str:
-        return script_json({**base, "ev": _columns(events, base, description_chars, tz=config.campaign.tz)})
+        return data_script({**base, "ev": _columns(events, base, description_chars, tz=tz)})
 
-    embedded = data(0)
-    spare = PAGE_BUDGET_BYTES - overhead - len(embedded.encode("utf-8"))
+    fitted = data(0)
+    spare = PAGE_BUDGET_BYTES - overhead - len(fitted.encode("utf-8"))
     chars = _excerpt_length([_text(e.get("description")) for e in events], spare)
     while chars >= DESCRIPTION_MIN_CHARS:
         candidate = data(chars)
         if overhead + len(candidate.encode("utf-8")) <= PAGE_BUDGET_BYTES:
-            embedded = candidate
+            fitted = candidate
             break
         chars = int(chars * 0.8)
     else:
         log.info("map page: %d activities leave no room for descriptions (see events.csv)", len(events))
-    size = overhead + len(embedded.encode("utf-8"))
+    size = overhead + len(fitted.encode("utf-8"))
     if size > PAGE_BUDGET_BYTES:
-        log.warning("map page is %d bytes for %d activities, over the %d-byte budget", size, len(events),
-                    PAGE_BUDGET_BYTES)
-    return shell.replace(_DATA_SLOT, embedded, 1)
+        log.warning("map page and its data are %d bytes for %d activities, over the %d-byte budget", size,
+                    len(events), PAGE_BUDGET_BYTES)
+    return fitted
+
+
+def data_script(value) -> str:
+    """``window.healingMapData = JSON.parse('…')``: JSON parses faster than the same object as code.
+
+    The JSON is :func:`script_json`'s (no ``<``, ``>``, ``&`` or line separators), inside a
+    single-quoted string where only ``\\`` and ``'`` need escaping.
+    """
+    text = script_json(value).replace("\\", "\\\\").replace("'", "\\'")
+    return f"window.healingMapData = JSON.parse('{text}');\n"
 
 
 def within_limit(events: list[dict], *, limit: int, now: str) -> tuple[list[dict], dict | None]:
@@ -172,70 +217,69 @@ def script_json(value) -> str:
 
 
 #: folium's element names are random; fixed ones keep the page identical run to run.
-STABLE_NAMES = {"map": "map_healing", "tiles": "tile_layer_base", "areas": "geo_json_areas"}
+STABLE_NAMES = {"map": "map_healing"}
 
 
-def _page(*, areas: dict, config: Config, generated_at: datetime, text: dict, empty: bool = False,
+def _page(*, config: Config, generated_at: datetime, text: dict, empty: bool = False,
           listing: dict | None = None, meta: dict | None = None, embed: bool = False) -> str:
-    """The page around an empty data slot: rendered once, whatever the descriptions' length.
+    """The page around an empty slot for its data script's address (which names the data's version).
 
     ``empty``: no activity yet (launch day); the page says so and links the form even without JavaScript.
     ``listing``: the upcoming activities written into the HTML (:func:`~sync.publish.static_list.static_list`);
     ``meta``: the description and link-preview tags (:func:`~sync.publish.preview.page_meta`).
     """
-    map_html, map_script = _folium_parts(areas=areas, config=config)
+    map_html, map_script = _folium_parts(config=config)
     local = config.map.assets == "bundled"
     return render("map_page.html",
         css=[local_url(url) if local else url for _, url in _CSS],
-        js=[local_url(url) if local else url for _, url in _JS], map_html=map_html, map_script=map_script,
+        js=[local_url(url) if local else url for _, url in _JS], map_html=map_html,
         listing=listing or {"days": [], "noscript": [], "json_ld": ""},
         meta=meta or page_meta(text=text, language=config.map.languages[0], public_url="", upcoming=0),
-        map_name=STABLE_NAMES["map"], areas_name=STABLE_NAMES["areas"],
         lang=config.map.languages[0], t=text, title=config.campaign.title, form_url=_form_url(config),
         empty=empty, generated_iso=generated_at.isoformat(timespec="minutes"),
         generated_text=_format_generated(generated_at.astimezone(config.campaign.tz)),
         other_language=config.map.languages[1] if len(config.map.languages) > 1 else "",
-        js_text=page_script(),
-        data_json=_DATA_SLOT, embed=embed, full_map=config.map.public_url or "index.html")
+        js_text=page_script(map_script),
+        data_src=_DATA_SLOT, embed=embed, full_map=config.map.public_url or "index.html")
 
 
-def _folium_parts(*, areas: dict, config: Config) -> tuple[str, str]:
-    """The map's ``<div>`` and its script, drawn by folium through its public API.
+def _folium_parts(*, config: Config) -> tuple[str, str]:
+    """The map's ``<div>`` and the script creating it, drawn by folium through its public API.
 
     Only the figure's ``html`` and ``script`` parts are used: its ``header`` holds what this page
     writes itself or must not have — the CSS and script links (the page picks Leaflet's and
     MarkerCluster's from folium's lists and defers them), the charset meta, and the map's
     ``user-scalable=no`` viewport (people must be able to zoom the page). The random element names
-    are replaced, as text, with :data:`STABLE_NAMES`.
+    are replaced, as text, with :data:`STABLE_NAMES`. The tiles and the community-area outlines are
+    added by the page script (``map_start.js``), a few at a time after the city is framed, so that a
+    phone's first seconds are never one long task.
     """
     lat, lon = config.map.center
     m = folium.Map(location=[lat, lon], zoom_start=config.map.zoom, tiles=None, zoom_snap=0.25)
-    # detect_retina: sharp tiles on high-density screens (Leaflet's detectRetina, a public TileLayer option).
-    tiles = folium.TileLayer(tiles=config.map.tiles, attr=config.map.attribution, name="tiles",
-                             detect_retina=True).add_to(m)
-    outlines = folium.GeoJson(areas, name="community areas", style_function=_outline).add_to(m)
     figure = m.get_root()
     assert isinstance(figure, Figure)  # folium.Map puts itself in a Figure
     figure.render()  # fills the figure's header, html and script parts
-    names = {m.get_name(): STABLE_NAMES["map"], tiles.get_name(): STABLE_NAMES["tiles"],
-             outlines.get_name(): STABLE_NAMES["areas"]}
+    names = {m.get_name(): STABLE_NAMES["map"]}
     pattern = re.compile("|".join(map(re.escape, names)))
     html, script = (pattern.sub(lambda found: names[found.group()], part.render())
                     for part in (figure.html, figure.script))
     return html, script
 
 
-def page_script() -> str:
-    """The page's script: :data:`SCRIPT_FILES` joined inside one strict-mode function."""
+def page_script(create_map: str) -> str:
+    """The page's script: :data:`SCRIPT_FILES` joined inside one strict-mode function.
+
+    ``create_map``: folium's script creating the map, the body of ``createMap()``; the page starts
+    when the HTML and the deferred scripts (Leaflet, the data) are in: at DOMContentLoaded.
+    """
     parts = [(TEMPLATES / name).read_text(encoding="utf-8") for name in SCRIPT_FILES]
-    text = '(function () {\n"use strict";\n\n' + "\n".join(parts) + "}());"
+    text = ('(function () {\n"use strict";\n\nfunction createMap() {\n' + create_map
+            + f"\nreturn {STABLE_NAMES['map']};\n}}\n\nfunction start() {{\n" + "\n".join(parts) + "}\n\n"
+            + 'if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); }\n'
+            + "else { start(); }\n}());")
     if "</" in text or "<!--" in text:  # inlined in a <script>: either would end or confuse it
         raise ValueError(f"{', '.join(SCRIPT_FILES)}: script must not contain '</' or '<!--'")
     return text
-
-
-def _outline(feature: dict) -> dict:
-    return {"color": "#4b3a78", "weight": 1, "fillOpacity": 0.0}
 
 
 def _data(events: list[dict], *, areas: dict, config: Config, generated_at: datetime, labels: dict) -> dict:
@@ -266,6 +310,8 @@ def _data(events: list[dict], *, areas: dict, config: Config, generated_at: date
         "form": _form_url(config),
         "keys": {**WIRE_KEYS, "extras": EXTRAS_WIRE},
         "extras": _extras(events, config),
+        "tiles": {"url": config.map.tiles, "attribution": config.map.attribution},
+        "outlines": [[f["properties"]["number"], f["geometry"]] for f in areas["features"]],
     }
 
 

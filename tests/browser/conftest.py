@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from sync.publish.map_page import MapPage
 from sync.publish.preview import favicon_svg
 from testing.browser import CHROMIUM, CHROMIUM_ARGS, SITE, browser_unavailable, route_offline
 
@@ -64,16 +65,23 @@ class Opened:
         return [e for e in self.errors if "Failed to load resource" not in e]
 
 
+def map_started(page, *, state: str = "ready") -> None:
+    """Until the map has started in its short steps (``data-map`` on the body, map_start.js)."""
+    page.wait_for_function(f"() => document.body.getAttribute('data-map') === {state!r}", timeout=10_000)
+
+
 @pytest.fixture
 def open_page(browser):
-    """``open_page(html, viewport=..., files=..., block=..., init_script=..., address=...)`` → :class:`Opened`.
+    """``open_page(page, viewport=..., files=..., block=..., init_script=..., address=...)`` → :class:`Opened`.
 
+    ``page``: a :class:`~sync.publish.map_page.MapPage` (the page, its embed and their data script are
+    served) or an HTML string.
     The browser runs in Tokyo time on purpose: the page must show Chicago times whatever the
     visitor's clock says. ``address``: where the page is opened, e.g. ``"index.html#area=31"`` (a share link).
     """
     contexts = []
 
-    def open_(html: str, *, viewport: dict = DESKTOP, files: dict | None = None, block: tuple[str, ...] = (),
+    def open_(html: str | MapPage, *, viewport: dict = DESKTOP, files: dict | None = None, block: tuple[str, ...] = (),
               init_script: str | None = None, wait_for_map: bool = True, address: str = "index.html",
               **context_options) -> Opened:
         options = {"viewport": viewport, "locale": "en-US", "timezone_id": "Asia/Tokyo", **context_options}
@@ -81,7 +89,8 @@ def open_page(browser):
         contexts.append(context)
         opened = Opened(page=None)
         # The page links its icon (public/favicon.svg); the browser fetches it like any page asset.
-        site = {"index.html": html, "favicon.svg": favicon_svg(), **(files or {})}
+        pages = html.files() if isinstance(html, MapPage) else {"index.html": html}
+        site = {**pages, "favicon.svg": favicon_svg(), **(files or {})}
         route_offline(context, site=site, blocked=opened.blocked, block=block)
         page = context.new_page()
         page.on("pageerror", lambda exc: opened.errors.append(f"pageerror: {exc}"))
@@ -92,7 +101,7 @@ def open_page(browser):
         page.goto(SITE + address)
         page.wait_for_load_state("load")
         if wait_for_map:
-            page.wait_for_function("() => document.querySelector('.leaflet-container') !== null", timeout=10_000)
+            map_started(page)
         opened.page = page
         return opened
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import json
+import re
 import unicodedata
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -10,7 +12,8 @@ from zoneinfo import ZoneInfo
 
 from sync.config import load_config
 from sync.locate.geography import load_geography
-from sync.publish.map_page import render_map_page
+from sync.publish.map_page import DATA_FILE, MapPage, render_map_page
+from sync.publish.share import EMBED_PAGE
 
 ROOT = Path(__file__).resolve().parents[2]
 CHICAGO = ZoneInfo("America/Chicago")
@@ -40,8 +43,23 @@ def config():
     return load_config(ROOT / "config" / "healing-map.toml")
 
 
-def render(events: list[dict], *, now: datetime = NOW, cfg=None) -> str:
+def render(events: list[dict], *, now: datetime = NOW, cfg=None) -> MapPage:
     return render_map_page(events, areas=load_geography().areas_geojson(), config=cfg or config(), generated_at=now)
+
+
+def published_page(public: Path) -> MapPage:
+    """The map page, its embed and their data script, as a sync wrote them into ``public``."""
+    def read(name: str) -> str:
+        return (public / name).read_text(encoding="utf-8")
+
+    return MapPage(html=read("index.html"), embed=read(EMBED_PAGE), data=read(DATA_FILE))
+
+
+def page_data(page: MapPage | str) -> dict:
+    """What the data script gives the page (``window.healingMapData``), read back in Python."""
+    script = page.data if isinstance(page, MapPage) else page
+    text = script.split("JSON.parse('", 1)[1].rsplit("');", 1)[0]
+    return json.loads(re.sub(r"\\([\\'])", r"\1", text))
 
 
 def event(n: int, *, area: int | None = 1, day: int = 0, hour: int = 18, minutes: int = 90, **fields) -> dict:

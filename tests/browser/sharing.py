@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sync.locate.geography import load_geography
 from sync.publish import side_areas
-from sync.publish.map_page import render_map_page
+from sync.publish.map_page import MapPage, render_map_page
 from tests.browser.pages import NOW, config
 
 #: No Web Share API: Chromium on Linux has none, but say so rather than rely on it.
@@ -21,11 +21,11 @@ Object.defineProperty(Navigator.prototype, 'canShare', {configurable: true, valu
 NO_CLIPBOARD = NO_WEB_SHARE + "Object.defineProperty(Navigator.prototype, 'clipboard', {get: () => undefined});"
 
 
-def render(events, **kwargs) -> str:
+def render(events) -> MapPage:
     cfg = config()
     geography = load_geography()
     return render_map_page(events, areas=geography.areas_geojson(), config=cfg, generated_at=NOW,
-                           sides=side_areas(cfg, geography), **kwargs)
+                           sides=side_areas(cfg, geography))
 
 
 def list_ids(page) -> list[str]:

@@ -14,7 +14,7 @@ import pytest
 
 from testing.browser import ASSETS
 from tests.browser.conftest import DESKTOP, PHONE
-from tests.browser.pages import ROOT, XSS, config, event, render
+from tests.browser.pages import ROOT, XSS, config, event, published_page, render
 
 pytestmark = pytest.mark.browser
 
@@ -120,7 +120,7 @@ def synced(tmp_path_factory):
     assert run.returncode == 0, run.stderr
     public = folder / "output" / "public"
     files = {str(p.relative_to(public)): p.read_text(encoding="utf-8") for p in public.rglob("*.ics")}
-    return (public / "index.html").read_text(encoding="utf-8"), files
+    return published_page(public), files
 
 
 def test_each_cards_ics_link_reaches_its_activitys_file(open_page, synced):

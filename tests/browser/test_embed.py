@@ -54,9 +54,8 @@ def framed(browser):
 
     def framed_(events, address: str, *, viewport: dict = DESKTOP):
         cfg, geography = config(), load_geography()
-        pages = {name: render_map_page(events, areas=geography.areas_geojson(), config=cfg, generated_at=NOW,
-                                       sides=side_areas(cfg, geography), embed=name == "embed.html")
-                 for name in ("index.html", "embed.html")}
+        pages = render_map_page(events, areas=geography.areas_geojson(), config=cfg, generated_at=NOW,
+                                sides=side_areas(cfg, geography)).files()
         context = browser.new_context(viewport=viewport, locale="en-US", timezone_id="Asia/Tokyo")
         contexts.append(context)
         errors: list[str] = []
@@ -71,7 +70,7 @@ def framed(browser):
         page.goto(PARTNER)
         page.wait_for_load_state("load")
         frame = page.frame(url=re.compile(r"^https://healing-map\.test/embed\.html"))
-        frame.wait_for_function("() => document.querySelector('.leaflet-container .hm-pin') !== null")
+        frame.wait_for_function("() => document.body.getAttribute('data-map') === 'ready'")
         return page, frame, errors
 
     yield framed_

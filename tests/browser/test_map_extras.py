@@ -17,7 +17,7 @@ import sys
 
 import pytest
 
-from tests.browser.pages import ROOT
+from tests.browser.pages import ROOT, published_page
 from tests.browser.test_map_page import list_ids, settle, shown_count
 
 pytestmark = pytest.mark.browser
@@ -100,7 +100,7 @@ def test_the_staff_question_is_nowhere_public(published):
 def test_list_popup_and_filter_show_the_public_question(open_page, published):
     events = read_csv(published / "public" / "events.csv")
     audience = {e["id"]: e["audience"] for e in events}
-    opened = open_page((published / "public" / "index.html").read_text(encoding="utf-8"))
+    opened = open_page(published_page(published / "public"))
     page = opened.page
     page.get_by_role("radio", name="All").check()
     assert list_ids(page) == [e["id"] for e in events]

@@ -7,6 +7,7 @@ oracle of the filters (pages.expected_ids); the published-sample tests run the r
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import re
@@ -16,8 +17,11 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from sync.publish.map_page import DATA_FILE
+from testing.browser import SITE
 from tests.browser.conftest import ARTIFACTS, PHONE
-from tests.browser.pages import NOW, ROOT, XSS, config, event, expected_ids, mixed_events, render, xss_events
+from tests.browser.pages import (NOW, ROOT, XSS, config, event, expected_ids, mixed_events, page_data, published_page,
+                                 render, xss_events)
 
 pytestmark = pytest.mark.browser
 
@@ -212,7 +216,7 @@ def published(tmp_path_factory):
         lon, lat = f["geometry"]["coordinates"] if f["geometry"] else (None, None)
         events.append({**f["properties"], "lat": lat, "lon": lon})
     rows = list(csv.DictReader(io.StringIO((public / "events.csv").read_text(encoding="utf-8-sig"))))
-    return {"html": (public / "index.html").read_text(encoding="utf-8"), "csv": rows, "events": events,
+    return {"html": published_page(public), "csv": rows, "events": events,
             "now": datetime.fromisoformat(now)}
 
 
@@ -276,13 +280,15 @@ _DOM_AUDIT = """() => {
     if (a.target === '_blank' && a.rel !== 'noopener noreferrer') bad.push('rel ' + a.rel);
   }
   const scripts = [...document.scripts].map(s => s.src || s.type || 'inline');
-  return {bad, scripts, images: [...document.images].filter(i => !i.closest('.leaflet-tile-pane')).length};
+  const images = [...document.images].filter(i => !i.closest('.leaflet-tile-pane') && !i.matches('.hm-map-placeholder'));
+  return {bad, scripts, images: images.length};
 }"""
 
 
 def test_xss_corpus_never_runs(open_page):
     events = xss_events()
-    opened = open_page(render(events), init_script=_WATCH)
+    rendered = render(events)
+    opened = open_page(rendered, init_script=_WATCH)
     page = opened.page
     page.get_by_role("radio", name="All").check()
     assert_consistent(page, events, expected_ids(events, when="all"))
@@ -313,7 +319,8 @@ def test_xss_corpus_never_runs(open_page):
     assert audit["scripts"] == [
         "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js",
         "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/leaflet.markercluster.js",
-        "application/json", "application/ld+json", "inline", "inline"]
+        f"{SITE}{DATA_FILE}?v={hashlib.sha256(rendered.data.encode()).hexdigest()[:12]}", "application/ld+json",
+        "inline", "inline"]
     assert opened.errors == []
 
 
@@ -330,10 +337,15 @@ def test_popups_show_escaped_text(open_page):
 
 
 def test_script_end_in_data_cannot_break_out():
-    html = render([event(1, title="</script><script>alert(1)</script>", description="<!-- \u2028 -->")])
-    data = html.split('<script type="application/json" id="hm-data">', 1)[1].split("</script>", 1)[0]
-    assert "<" not in data and ">" not in data and "\u2028" not in data
-    assert json.loads(data)["ev"]["t"] == ["</script><script>alert(1)</script>"]
+    title = "</script><script>alert(1)</script>');alert(2);('\\"
+    rendered = render([event(1, title=title, description="<!-- \u2028 -->")])
+    script = rendered.data
+    assert "<" not in script and ">" not in script and "\u2028" not in script
+    assert script.startswith("window.healingMapData = JSON.parse('") and script.endswith("');\n")
+    inner = script[len("window.healingMapData = JSON.parse('"):-len("');\n")]
+    assert re.search(r"(?<!\\)(\\\\)*'", inner) is None, "an unescaped quote ends the string"
+    assert page_data(rendered)["ev"]["t"] == [title]
+    assert title not in rendered.html  # the data is not in the page; the list shows it as text only
 
 
 # ---------- resilience ----------

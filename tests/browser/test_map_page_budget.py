@@ -1,25 +1,21 @@
-"""The page's size budget and what goes into it (no browser needed)."""
+"""The page's size budget and what goes into it: the page and its data script (no browser needed)."""
 
 from __future__ import annotations
 
-import json
-
 from testing.map_events import synthetic_events
 from sync.publish.map_page import DESCRIPTION_MAX_CHARS, PAGE_BUDGET_BYTES
-from tests.browser.pages import event, render
+from tests.browser.pages import event, page_data, render
 
-
-def _data(html: str) -> dict:
-    return json.loads(html.split('<script type="application/json" id="hm-data">', 1)[1].split("</script>", 1)[0])
+_data = page_data
 
 
 def test_ten_thousand_activities_fit_in_the_budget():
     events = synthetic_events(10_000)
-    html = render(events)
-    size = len(html.encode("utf-8"))
+    page = render(events)
+    size = len(page.html.encode("utf-8")) + len(page.data.encode("utf-8"))
     assert size < 1_500_000, f"{size:,} bytes"
     assert size <= PAGE_BUDGET_BYTES
-    data = _data(html)
+    data = _data(page)
     assert len(data["ev"]["id"]) == 10_000
     assert len(data["ev"]["places"]) <= 77  # one place per community area: markers are per place
 
@@ -38,8 +34,8 @@ def test_descriptions_are_excerpts_that_fill_what_the_budget_leaves():
 def test_contact_fields_never_reach_the_page():
     e = event(1)
     e.update(contact_email="host@example.org", contact_phone="+1 312 555 0100", contact_name="Jane Host")
-    html = render([e])
-    assert "host@example.org" not in html and "555 0100" not in html and "Jane Host" not in html
+    for text in render([e]).files().values():
+        assert "host@example.org" not in text and "555 0100" not in text and "Jane Host" not in text
 
 
 def test_inlined_script_and_styles_cannot_end_their_elements():

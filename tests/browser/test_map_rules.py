@@ -51,7 +51,7 @@ def page(open_page):
 
 
 def test_the_page_gets_the_rules_as_data(page):
-    assert page.evaluate("JSON.parse(document.getElementById('hm-data').textContent).rules") == page_rules()
+    assert page.evaluate("window.healingMapData.rules") == page_rules()
 
 
 @pytest.mark.parametrize("counts", COUNT_SETS, ids=lambda c: f"{len(c)}-areas-max-{max(c.values(), default=0)}")
@@ -65,7 +65,7 @@ def test_coverage_classes_and_colours_are_the_staff_maps(page, counts):
 
 
 def test_upcoming_links_and_search_folding_are_the_rules(page):
-    minutes_now = page.evaluate("JSON.parse(document.getElementById('hm-data').textContent).now")
+    minutes_now = page.evaluate("window.healingMapData.now")
     start = NOW.replace(tzinfo=None)
     for offset, length in [(-60, None), (-61, None), (-30, 30), (-30, 31), (-31, 30), (0, None), (-120, 0)]:
         begins = start + timedelta(minutes=offset)

@@ -115,11 +115,12 @@ def test_axe_finds_no_violation_without_javascript(open_page, viewport):
 def test_bundled_assets_need_no_cdn(open_page):
     cfg = config()
     cfg = cfg.model_copy(update={"map": cfg.map.model_copy(update={"assets": "bundled"})})
-    html = render(mixed_events(), cfg=cfg)
-    assert "cdn.jsdelivr.net" not in html and "cdnjs.cloudflare.com" not in html
+    rendered = render(mixed_events(), cfg=cfg)
+    for text in rendered.files().values():
+        assert "cdn.jsdelivr.net" not in text and "cdnjs.cloudflare.com" not in text
     files = {str(path.relative_to("public")): data for path, data in bundled_files(Path("public")).items()}
     assert {"assets/leaflet/LICENSE", "assets/leaflet.markercluster/MIT-LICENCE.txt"} <= set(files)
-    opened = open_page(html, files=files, block=("cdn.jsdelivr.net", "cdnjs.cloudflare.com"))
+    opened = open_page(rendered, files=files, block=("cdn.jsdelivr.net", "cdnjs.cloudflare.com"))
     page = opened.page
     assert page.evaluate("() => [L.version, typeof L.markerClusterGroup]") == ["1.9.3", "function"]
     assert page.evaluate("() => getComputedStyle(document.querySelector('.leaflet-container')).overflow") == "hidden"
@@ -138,3 +139,43 @@ def test_tiles_ask_for_retina_images_on_high_density_screens(open_page):
         map.eachLayer(l => { if (l instanceof L.TileLayer) retina = l.options.detectRetina; });
         return retina;
     }""") is True
+
+
+# ---------- the data script: a file of its own ----------
+
+def test_the_page_works_opened_from_disk(browser, tmp_path):
+    """``file://``: the data is a <script>, not a fetch(), so the README's "open output/public/index.html" works."""
+    cfg = config()
+    cfg = cfg.model_copy(update={"map": cfg.map.model_copy(update={"assets": "bundled", "tiles": "data:,{z}{x}{y}"})})
+    events = mixed_events()
+    for name, text in render(events, cfg=cfg).files().items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    for path, data in bundled_files(tmp_path).items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    context = browser.new_context(viewport=DESKTOP, locale="en-US")
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto((tmp_path / "index.html").as_uri())
+        page.wait_for_function("() => document.body.getAttribute('data-map') === 'ready'", timeout=10_000)
+        assert page.locator("#hm-list li.hm-item").count() == min(len(expected_ids(events)), 50)
+        assert page.locator(".leaflet-marker-pane .hm-pin").count() > 0
+        assert page.locator("#hm-data-missing").is_hidden() and errors == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_without_its_data_the_page_keeps_its_list_and_says_why(open_page, viewport):
+    events = mixed_events()
+    opened = open_page(render(events), viewport=viewport, block=("activities.js",), wait_for_map=False)
+    page = opened.page
+    page.wait_for_function("() => document.body.getAttribute('data-map') === 'unavailable'")
+    notice = page.locator("#hm-data-missing")
+    assert notice.is_visible() and "could not load" in notice.inner_text()
+    listed = page.locator("#hm-list li.hm-item").evaluate_all("items => items.map(i => i.dataset.id)")
+    assert listed == expected_ids(events)[:len(listed)] and len(listed) > 0
+    assert page.locator("#hm-list").is_visible()  # phones switch to the list: the map has nothing to show
+    assert opened.js_errors() == [] and any("activities.js" in url for url in opened.blocked)

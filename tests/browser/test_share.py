@@ -161,8 +161,9 @@ for (const name of ['alert', 'confirm', 'prompt']) { window[name] = (...a) => wi
 def test_payloads_in_the_address_and_the_activities_stay_text(open_page, embed):
     events = xss_events()
     payload = "<img src=x onerror=alert(1)>"
-    address = f"index.html#when=all&q={quote(payload)}&a={quote(events[1]['id'])}&type=%3Cscript%3E"
-    opened = open_page(render(events, embed=embed), address=address, init_script=WATCH)
+    page_name = "embed.html" if embed else "index.html"
+    address = f"{page_name}#when=all&q={quote(payload)}&a={quote(events[1]['id'])}&type=%3Cscript%3E"
+    opened = open_page(render(events), address=address, init_script=WATCH)
     page = opened.page
     assert page.input_value("#hm-q") == payload
     assert page.evaluate("() => HealingMap.state().type") == ""

@@ -1,8 +1,8 @@
 /* Healing map, part 1 of 7: the page's data decoded, the filter state, and the DOM helpers.
  *
- * The seven map_*.js files are joined in one function scope at render time (map_page.py
- * SCRIPT_FILES), in this order: data, i18n, list, layers, popups, controls, main. Each file reads
- * the names the earlier ones define; nothing runs until map_main.js starts the page.
+ * The map_*.js files are joined in one function scope at render time (map_page.py SCRIPT_FILES),
+ * in that order, run when the page and its data script have loaded. Each file reads the names the
+ * earlier ones define; nothing but the data's decoding runs until map_main.js starts the page.
  * Untrusted text is only ever written with textContent / setAttribute; links only if http(s).
  * "Now" is the sync's time (D.now), never the visitor's clock.
  */
@@ -12,7 +12,13 @@ var LOCALES = { en: "en-US", es: "es-US" };
 var NONE_FILL = "url(#hm-hatch)";
 
 var doc = document;
-var D = JSON.parse(doc.getElementById("hm-data").textContent);
+var D = window.healingMapData;  // the data script (activities.js), loaded before this runs
+if (!D) {  // it did not load: the list written into the page is all there is
+  doc.getElementById("hm-data-missing").hidden = false;
+  doc.body.classList.add("hm-no-map", "hm-no-data");
+  doc.body.setAttribute("data-map", "unavailable");
+  return;
+}
 // Rules decided once in sync/publish/rules.py (coverage classes and colours, "upcoming", links,
 // search folding) and passed in the page data: this script spells none of its own.
 var RULES = D.rules;
@@ -71,7 +77,7 @@ var language = initialLanguage();
 var shown = [];           // indices of events passing the filters, in date order
 var rendered = 0;         // how many of them the list shows
 var view = "map";         // phones: which of map / list is on screen
-var mapApi = null;        // set by attach()
+var mapApi = null;        // set by startMap() (map_start.js)
 
 function $(id) { return doc.getElementById(id); }
 

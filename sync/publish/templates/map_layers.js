@@ -1,7 +1,7 @@
 /* Healing map, part 4 of 7: what is drawn on the map — markers and their clusters, the coverage
  * shading of the community areas, and the regions of the sides of the city.
  *
- * Only runs once Leaflet has loaded: attach() (map_main.js) sets the map's objects below.
+ * Only runs once Leaflet has loaded: startMap() (map_start.js) sets the map's objects below.
  */
 var map = null;           // the folium map, once attached
 var areasLayer = null;    // its community-area outlines (an L.GeoJSON)
@@ -11,8 +11,7 @@ var PlaceIcon = null;     // L.DivIcon with an accessible name
 
 // The whole city on any screen, clear of the buttons on the left and, when there is room, of the
 // legend on the right; config's center and zoom are the view until this runs.
-function fitCity() {
-  var cityBounds = areasLayer.getBounds();
+function fitCity(cityBounds) {
   if (cityBounds.isValid()) {
     var wide = map.getSize().x >= 700;
     map.fitBounds(cityBounds, { paddingTopLeft: [48, 8], paddingBottomRight: [wide ? 250 : 8, 8], animate: false });

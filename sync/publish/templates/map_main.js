@@ -1,8 +1,8 @@
 /* Healing map, part 7 of 7: the wiring — the filter controls, the view switch, attaching the map,
  * and the start of the page.
  *
- * Runs before Leaflet is known to exist: the list and the filters work without it, and
- * HealingMap.attach(map, areasLayer) adds the map when folium's script has built it.
+ * Runs when the page and its data script have loaded (DOMContentLoaded): the list and the filters
+ * first, then the map, which they never wait for (map_start.js).
  */
 function fillSelect(select, emptyKey, names, labelPrefix) {
   var value = select.value;
@@ -102,48 +102,7 @@ function showOnMap(ev) {
   if (ev.place) { mapApi.reveal(ev.place, ev.index); } else { mapApi.revealSide(ev.side, ev.index); }
 }
 
-function attach(leafletMap, outlines) {
-  map = leafletMap;
-  areasLayer = outlines;
-  container = map.getContainer();
-  container.setAttribute("aria-label", t("map_label"));
-  container.setAttribute("role", "region");
-  fitCity();
-  addCluster();
-  bindPopupKeys();
-  addHatch();
-  bindAreaTooltips();
-  addLegend();
-  addTools();
-  mapApi = {
-    map: map,
-    cluster: cluster,
-    update: updateMap,
-    relabel: function () {
-      container.setAttribute("aria-label", t("map_label"));
-      relabelTools();
-    },
-    revealSide: revealSide,
-    reveal: reveal
-  };
-  relabelTools();
-  updateMap();
-  revealSharedOnMap();
-}
-
-function mapUnavailable() {
-  var box = $("hm-map-message");
-  box.textContent = t("map_unavailable");
-  box.hidden = false;
-  doc.body.classList.add("hm-no-map");
-  if (view === "map") { setView("list"); }
-}
-
 window.HealingMap = {
-  attach: function (map, areasLayer) {
-    try { attach(map, areasLayer); } catch (e) { mapApi = null; mapUnavailable(); throw e; }
-  },
-  mapUnavailable: mapUnavailable,
   map: function () { return mapApi && mapApi.map; },
   state: function () { return Object.assign({}, state, { shown: shown.slice(), language: language }); },
   events: events,
@@ -156,3 +115,4 @@ startShare();                   // a share link's filters, language and activity
 setLanguage(language, false);   // fills labels and selects, then renders everything
 setView("map");
 revealShared();
+later(startMap);                // the map, in short steps (map_start.js)

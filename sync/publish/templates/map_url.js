@@ -193,7 +193,7 @@ function showShared(ev, scroll) {
     box.scrollTop += item.getBoundingClientRect().top - box.getBoundingClientRect().top - day.offsetHeight - 8;
   }
 }
-// Once the map is there (attach): the activity's popup, or its side's, opens with it highlighted.
+// Once the map is there (startMap): the activity's popup, or its side's, opens with it highlighted.
 function revealSharedOnMap() {
   var ev = shared && sharedFilters !== null ? eventById(shared) : null;
   if (ev && !narrow() && (ev.place || ev.side)) {
