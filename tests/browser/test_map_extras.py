@@ -136,3 +136,21 @@ def test_list_popup_and_filter_show_the_public_question(open_page, published):
     page.click("#hm-reset")
     assert page.get_by_label("Para quién").input_value() == ""
     assert opened.js_errors() == []
+
+
+def test_a_share_link_carries_the_staff_question_filter(open_page, published):
+    events = read_csv(published / "public" / "events.csv")
+    elders = [e["id"] for e in events if e["audience"] == "Elders"]
+    page = open_page(published_page(published / "public")).page
+    page.get_by_role("radio", name="All").check()
+    page.get_by_label("Who it is for").select_option(label="Elders")
+    assert page.evaluate("location.hash") == "#when=all&audience=elders"
+    # Opened by someone else: the filter is back, and only those activities are shown.
+    opened = open_page(published_page(published / "public"), address="index.html#when=all&audience=Elders")
+    again = opened.page
+    assert again.get_by_label("Who it is for").input_value() == "1"
+    assert list_ids(again) == elders and again.inner_text("#hm-filter-badge") == "2"
+    # An answer the question does not offer is ignored, as any unknown value is.
+    odd = open_page(published_page(published / "public"), address="index.html#when=all&audience=nobody").page
+    assert odd.get_by_label("Who it is for").input_value() == "" and len(list_ids(odd)) == len(events)
+    assert opened.js_errors() == []

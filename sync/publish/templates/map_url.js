@@ -6,6 +6,8 @@
  *   language=spanish               activities held in that language (slug of its name)
  *   when=week                      upcoming (the default, left out) | week | all | past
  *   q=pilsen                       the search words
+ *   audience=youth                 a staff question's filter ([[fields.extra]]): its key, the answer's slug
+ *                                  ("x-" before a key the page uses itself)
  *   lang=es                        the page's language (left out for the first one)
  *   a=3f9c0e1b2a4d                 an activity (its id in events.csv): the list shows it highlighted,
  *                                  its popup opens on the map (phones: the list only)
@@ -73,6 +75,8 @@ function syncAreaControl() {
 }
 
 // ---------- reading the address ----------
+var OWN_PARAMS = ["area", "side", "type", "language", "when", "q", "lang", "a"];
+function extraParam(x) { return OWN_PARAMS.indexOf(x.key) >= 0 ? "x-" + x.key : x.key; }
 function addressState() {
   var raw = location.hash.replace(/^#/, "");
   if (raw.indexOf("=") < 0) { return null; }  // "#hm-map" and other anchors are not state
@@ -87,6 +91,11 @@ function addressState() {
   if (p.get("language") && (k = indexBySlug(D.languages, p.get("language"))) !== null) { changes.lang = k; }
   if (WHENS.indexOf(p.get("when")) >= 0) { changes.when = p.get("when"); }
   if (p.get("q")) { changes.q = p.get("q").slice(0, 200); }
+  EXTRAS.forEach(function (x, n) {
+    var answer = x.filter ? p.get(extraParam(x)) : null;
+    var choice = answer ? indexBySlug(x.choices, answer) : null;
+    if (choice !== null) { changes["x" + n] = choice; }
+  });
   var activity = p.get("a");
   return {
     state: changes,
@@ -125,6 +134,9 @@ function addressOf(activity) {
   if (state.lang !== "") { add("language", slug(D.languages[Number(state.lang)])); }
   if (state.when !== "upcoming") { add("when", state.when); }
   if (state.q) { add("q", state.q); }
+  EXTRAS.forEach(function (x, k) {
+    if (x.filter && state["x" + k] !== "") { add(extraParam(x), slug(x.choices[Number(state["x" + k])])); }
+  });
   if (language !== D.langs[0]) { add("lang", language); }
   if (activity) { add("a", activity); }
   return parts.join("&");
