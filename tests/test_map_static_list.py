@@ -145,7 +145,9 @@ def test_the_html_lists_every_upcoming_activity_in_date_order():
     assert [item["id"] for item in page.items] == expected_ids(events, when="upcoming")
     titles = {e["id"]: e["title"] for e in events}
     assert all(item["title"] == titles[item["id"]] for item in page.items)
-    assert all(item["links"] == [f"https://example.org/join/{int(item['id'][2:])}"] for item in page.items)
+    # Join, and "Add to calendar": the activity's own calendar file, which works without the script
+    assert all(item["links"] == [f"https://example.org/join/{int(item['id'][2:])}", f"calendar/event/{item['id']}.ics"]
+               for item in page.items)
 
 
 def test_noscript_speaks_both_languages_and_links_the_spreadsheet():

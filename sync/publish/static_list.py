@@ -25,9 +25,11 @@ Example::
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 from sync.config import Config
+from sync.publish.calendar import EVENT_FOLDER
 from sync.publish.rules import is_upcoming, is_web_url, long_date
 
 #: Most activities written into the page's HTML: the soonest upcoming ones.
@@ -151,6 +153,8 @@ def _item(index: int, event: dict, start: datetime, end: datetime | None, *, lab
         "languages": ", ".join(_label(labels, "lang:", lang) for lang in event.get("languages") or () if lang),
         "description": _excerpt(event.get("description") or ""),
         "link": link if is_web_url(link) else "",
+        # the activity's calendar file (sync.publish.calendar): "Add to calendar" without the script too
+        "ics": f"{EVENT_FOLDER}/{event['id']}.ics" if re.fullmatch(r"[A-Za-z0-9_-]+", event.get("id") or "") else "",
     }
 
 

@@ -139,6 +139,17 @@ def test_each_cards_ics_link_reaches_its_activitys_file(open_page, synced):
         assert f"UID:{eid}@healing-map.chicago" in body and body.count("BEGIN:VEVENT") == 1
 
 
+def test_without_the_script_each_listed_activity_links_its_calendar_file(open_page, synced):
+    html, files = synced
+    page = open_page(html, files=files, wait_for_map=False, java_script_enabled=False).page
+    ids = page.locator("#hm-list .hm-item").evaluate_all("li => li.map(x => x.dataset.id)")
+    hrefs = page.locator("#hm-list a.hm-cal-ics").evaluate_all("as => as.map(a => a.getAttribute('href'))")
+    assert len(ids) > 50 and hrefs == [f"calendar/event/{i}.ics" for i in ids]
+    assert all(href in files for href in hrefs)  # the sync wrote each one
+    assert page.locator("#hm-list a.hm-cal-ics").first.text_content() == "Add to calendar: " + page.locator(
+        "#hm-list .hm-item-title").first.text_content() + " (calendar file)"
+
+
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "375px"])
 def test_axe_finds_no_violation_with_the_calendar_links_and_subscribe_open(open_page, viewport):
     if not AXE.is_file():
