@@ -176,12 +176,16 @@ def main(argv=None) -> int:
                     server.shutdown()
                     server.server_close()
                 scores = {name: statistics.median(r["scores"][name] for r in runs) for name in CATEGORIES}
+                data = page.parent / "activities.js"
                 row = {"activities": published, "page_bytes": page.stat().st_size,
                        "page_br_bytes": (page.parent / "index.html.br").stat().st_size,
+                       "data_bytes": data.stat().st_size,
+                       "data_br_bytes": (data.parent / "activities.js.br").stat().st_size,
                        "scores": scores, "runs": runs}
                 results.append(row)
                 print(f"  {published:>6,} activities  page {row['page_bytes'] / 1e6:.2f} MB "
-                      f"({row['page_br_bytes'] / 1e3:.0f} kB as sent, Brotli)  "
+                      f"({row['page_br_bytes'] / 1e3:.0f} kB as sent, Brotli), data {row['data_bytes'] / 1e6:.2f} MB "
+                      f"({row['data_br_bytes'] / 1e3:.0f} kB)  "
                       + "  ".join(f"{name} {scores[name]:g}" for name in CATEGORIES))
                 for run in runs:
                     print("          " + ", ".join(f"{k} {v}" for k, v in run["metrics"].items())

@@ -149,7 +149,8 @@ def main(argv=None) -> int:
             pages = []
             start = time.perf_counter()
             ours = render_map_page(events, areas=areas, config=config, generated_at=NOW)
-            pages.append(("healing map page", {"index.html": ours.html, DATA_FILE: ours.data}, time.perf_counter() - start))
+            site = {"index.html": ours.html, DATA_FILE: ours.data}
+            pages.append(("healing map page", site, time.perf_counter() - start))
             if not args.no_folium:
                 start = time.perf_counter()
                 pages.append(("folium Marker per activity", {"index.html": folium_markers_page(events, config)},
