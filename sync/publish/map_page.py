@@ -161,13 +161,16 @@ def _fitted_data(base: dict, events: list[dict], *, overhead: int, tz) -> str:
 
 
 def data_script(value) -> str:
-    """``window.healingMapData = JSON.parse('…')``: JSON parses faster than the same object as code.
+    """``window.healingMapData = JSON.parse('…')``, then the page starts (``healingMapStart``, :data:`_STARTER`).
+
+    JSON parses faster than the same object as code.
 
     The JSON is :func:`script_json`'s (no ``<``, ``>``, ``&`` or line separators), inside a
     single-quoted string where only ``\\`` and ``'`` need escaping.
     """
     text = script_json(value).replace("\\", "\\\\").replace("'", "\\'")
-    return f"window.healingMapData = JSON.parse('{text}');\n"
+    return (f"window.healingMapData = JSON.parse('{text}');\n"
+            "if (window.healingMapStart) { window.healingMapStart(); }\n")
 
 
 def within_limit(events: list[dict], *, limit: int, now: str) -> tuple[list[dict], dict | None]:
@@ -266,17 +269,31 @@ def _folium_parts(*, config: Config) -> tuple[str, str]:
     return html, script
 
 
-def page_script(create_map: str) -> str:
-    """The page's script: :data:`SCRIPT_FILES` joined inside one strict-mode function.
+#: How the page starts: when the data script has run (it calls ``healingMapStart``), not waiting for
+#: Leaflet, which a slow CDN may hold back; the map once the document's deferred scripts are all in
+#: (``whenLoaded``, at DOMContentLoaded). Without the data, DOMContentLoaded starts the page, which says so.
+_STARTER = """
+var started = false, loaded = false, onLoaded = [];
+function begin() { if (!started) { started = true; start(); } }
+function whenLoaded(step) { if (loaded) { step(); } else { onLoaded.push(step); } }
+window.healingMapStart = begin;
+document.addEventListener("DOMContentLoaded", function () {
+  loaded = true;
+  begin();
+  onLoaded.forEach(function (step) { step(); });
+});
+"""
 
-    ``create_map``: folium's script creating the map, the body of ``createMap()``; the page starts
-    when the HTML and the deferred scripts (Leaflet, the data) are in: at DOMContentLoaded.
+
+def page_script(create_map: str) -> str:
+    """The page's script: :data:`SCRIPT_FILES` joined inside one strict-mode function, and :data:`_STARTER`.
+
+    ``create_map``: folium's script creating the map, the body of ``createMap()``.
     """
     parts = [(TEMPLATES / name).read_text(encoding="utf-8") for name in SCRIPT_FILES]
     text = ('(function () {\n"use strict";\n\nfunction createMap() {\n' + create_map
-            + f"\nreturn {STABLE_NAMES['map']};\n}}\n\nfunction start() {{\n" + "\n".join(parts) + "}\n\n"
-            + 'if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); }\n'
-            + "else { start(); }\n}());")
+            + f"\nreturn {STABLE_NAMES['map']};\n}}\n\nfunction start() {{\n" + "\n".join(parts) + "}\n"
+            + _STARTER + "}());")
     if "</" in text or "<!--" in text:  # inlined in a <script>: either would end or confuse it
         raise ValueError(f"{', '.join(SCRIPT_FILES)}: script must not contain '</' or '<!--'")
     return text

@@ -19,7 +19,7 @@ import pytest
 
 from sync.publish.map_page import DATA_FILE
 from testing.browser import SITE
-from tests.browser.conftest import ARTIFACTS, PHONE
+from tests.browser.conftest import ARTIFACTS, DESKTOP, PHONE
 from tests.browser.pages import (NOW, ROOT, XSS, config, event, expected_ids, mixed_events, page_data, published_page,
                                  render, xss_events)
 
@@ -317,10 +317,10 @@ def test_xss_corpus_never_runs(open_page):
     assert audit["bad"] == []
     assert audit["images"] == 0
     assert audit["scripts"] == [
+        f"{SITE}{DATA_FILE}?v={hashlib.sha256(rendered.data.encode()).hexdigest()[:12]}",
         "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js",
         "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/leaflet.markercluster.js",
-        f"{SITE}{DATA_FILE}?v={hashlib.sha256(rendered.data.encode()).hexdigest()[:12]}", "application/ld+json",
-        "inline", "inline"]
+        "application/ld+json", "inline", "inline"]
     assert opened.errors == []
 
 
@@ -341,14 +341,39 @@ def test_script_end_in_data_cannot_break_out():
     rendered = render([event(1, title=title, description="<!-- \u2028 -->")])
     script = rendered.data
     assert "<" not in script and ">" not in script and "\u2028" not in script
-    assert script.startswith("window.healingMapData = JSON.parse('") and script.endswith("');\n")
-    inner = script[len("window.healingMapData = JSON.parse('"):-len("');\n")]
+    ending = "');\nif (window.healingMapStart) { window.healingMapStart(); }\n"
+    assert script.startswith("window.healingMapData = JSON.parse('") and script.endswith(ending)
+    inner = script[len("window.healingMapData = JSON.parse('"):-len(ending)]
     assert re.search(r"(?<!\\)(\\\\)*'", inner) is None, "an unescaped quote ends the string"
     assert page_data(rendered)["ev"]["t"] == [title]
     assert title not in rendered.html  # the data is not in the page; the list shows it as text only
 
 
 # ---------- resilience ----------
+
+def test_filters_work_while_leaflet_is_still_loading(browser):
+    """A CDN that hangs holds back the map, never the list and the filters: the data script comes first."""
+    from sync.publish.preview import favicon_svg
+    from testing.browser import route_offline
+
+    events = mixed_events()
+    context = browser.new_context(viewport=DESKTOP, locale="en-US", timezone_id="Asia/Tokyo")
+    held = []
+    try:
+        route_offline(context, site={**render(events).files(), "favicon.svg": favicon_svg()})
+        context.route("**/leaflet.js", lambda route: held.append(route))  # registered last, so it wins: never answered
+        page = context.new_page()
+        page.goto(SITE + "index.html", wait_until="commit")
+        page.wait_for_function("() => document.querySelector('#hm-count').textContent !== ''")
+        assert held and page.evaluate("document.readyState") == "interactive"  # Leaflet still on its way
+        page.select_option("#hm-language", label="Spanish")
+        assert list_ids(page) == expected_ids(events, language="Spanish")
+        assert page.evaluate("document.body.getAttribute('data-map')") is None
+    finally:
+        for route in held:
+            route.abort()
+        context.close()
+
 
 def test_list_and_filters_work_with_the_map_script_blocked(open_page):
     events = mixed_events()

@@ -1,7 +1,7 @@
 /* Healing map, part 1 of 7: the page's data decoded, the filter state, and the DOM helpers.
  *
  * The map_*.js files are joined in one function scope at render time (map_page.py SCRIPT_FILES),
- * in that order, run when the page and its data script have loaded. Each file reads the names the
+ * in that order, run when the data script has. Each file reads the names the
  * earlier ones define; nothing but the data's decoding runs until map_main.js starts the page.
  * Untrusted text is only ever written with textContent / setAttribute; links only if http(s).
  * "Now" is the sync's time (D.now), never the visitor's clock.
@@ -12,7 +12,7 @@ var LOCALES = { en: "en-US", es: "es-US" };
 var NONE_FILL = "url(#hm-hatch)";
 
 var doc = document;
-var D = window.healingMapData;  // the data script (activities.js), loaded before this runs
+var D = window.healingMapData;  // the data script (activities.js), which starts the page once it has run
 if (!D) {  // it did not load: the list written into the page is all there is
   doc.getElementById("hm-data-missing").hidden = false;
   doc.body.classList.add("hm-no-map", "hm-no-data");

@@ -1,8 +1,8 @@
 /* Healing map, part 7 of 7: the wiring — the filter controls, the view switch, attaching the map,
  * and the start of the page.
  *
- * Runs when the page and its data script have loaded (DOMContentLoaded): the list and the filters
- * first, then the map, which they never wait for (map_start.js).
+ * Runs as soon as the data script has (map_page.py's _STARTER): the list and the filters first, then
+ * the map once Leaflet's scripts are in too, which the filters never wait for (map_start.js).
  */
 function fillSelect(select, emptyKey, names, labelPrefix) {
   var value = select.value;
@@ -115,4 +115,4 @@ startShare();                   // a share link's filters, language and activity
 setLanguage(language, false);   // fills labels and selects, then renders everything
 setView("map");
 revealShared();
-later(startMap);                // the map, in short steps (map_start.js)
+whenLoaded(function () { later(startMap); });  // the map once Leaflet is in, in short steps (map_start.js)
