@@ -110,8 +110,9 @@ def test_the_files_are_joined_in_one_strict_function_scope():
     assert "var map_healing = L.map(" in script[:script.index("function start()")]
     assert functions["start"][0] < min(script[:script.index(text)].count("\n") + 1 for text in (
         (TEMPLATES / name).read_text(encoding="utf-8") for name in SCRIPT_FILES))
-    # it starts when the data script calls it, or at DOMContentLoaded without one
-    assert "window.healingMapStart = begin;" in script and 'addEventListener("DOMContentLoaded"' in script
+    # it starts at DOMContentLoaded, or when the data script, added again after a grace period, calls it
+    assert "window.healingMapStart = function () { setTimeout(begin, 0); };" in script
+    assert 'addEventListener("DOMContentLoaded"' in script and f"}}, {map_page.START_GRACE_MS});" in script
 
 
 def test_the_page_can_be_zoomed_by_its_reader():
