@@ -274,8 +274,8 @@ def _folium_parts(*, config: Config) -> tuple[str, str]:
 #: starts the page, which says so. A CDN slow to send Leaflet holds the deferred queue back, the data's
 #: turn too: :data:`START_GRACE_MS` after the HTML, the data script is added again, out of that queue (the
 #: browser has it already), and starts the page (``healingMapStart``): the list and the filters work while
-#: the map waits. The data comes after Leaflet, not first, because what runs before the map placeholder
-#: is painted holds back the page's largest paint (Lighthouse at 10,000 activities: LCP 1.7 s → 2.8 s).
+#: the map waits. The data comes after Leaflet, not first: what runs before the map placeholder is painted
+#: holds back the page's largest paint, and first it did so more often (docs/map.md, "Start-up").
 _STARTER = """
 var started = false, loaded = false, onLoaded = [];
 function begin() { if (!started) { started = true; start(); } }
