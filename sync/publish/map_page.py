@@ -129,8 +129,10 @@ def render_map_page(events: list[dict], *, areas: dict, config: Config, generate
     listing = static_list(events, now=generated_at, config=config, labels=labels)
     meta = page_meta(text=labels[config.map.languages[0]], language=config.map.languages[0],
                      public_url=config.map.public_url, upcoming=listing["total"])
+    map_html, map_script = _folium_parts(config=config)
     shells = [_page(config=config, generated_at=generated_at, text=labels[config.map.languages[0]],
-                    empty=not events, listing=listing, meta=meta, embed=embed) for embed in (False, True)]
+                    map_parts=(map_html, page_script(map_script)), empty=not events, listing=listing, meta=meta,
+                    embed=embed) for embed in (False, True)]
     data = _fitted_data(base, events, overhead=len(shells[0].encode("utf-8")), tz=config.campaign.tz)
     version = hashlib.sha256(data.encode("utf-8")).hexdigest()[:12]
     html, embed = (shell.replace(_DATA_SLOT, f"{DATA_FILE}?v={version}", 1) for shell in shells)
@@ -223,15 +225,17 @@ def script_json(value) -> str:
 STABLE_NAMES = {"map": "map_healing"}
 
 
-def _page(*, config: Config, generated_at: datetime, text: dict, empty: bool = False,
+def _page(*, config: Config, generated_at: datetime, text: dict, map_parts: tuple[str, str], empty: bool = False,
           listing: dict | None = None, meta: dict | None = None, embed: bool = False) -> str:
     """The page around an empty slot for its data script's address (which names the data's version).
 
+    ``map_parts``: the map's ``<div>`` (:func:`_folium_parts`) and the page script (:func:`page_script`),
+    made once for the page and its embed.
     ``empty``: no activity yet (launch day); the page says so and links the form even without JavaScript.
     ``listing``: the upcoming activities written into the HTML (:func:`~sync.publish.static_list.static_list`);
     ``meta``: the description and link-preview tags (:func:`~sync.publish.preview.page_meta`).
     """
-    map_html, map_script = _folium_parts(config=config)
+    map_html, js_text = map_parts
     local = config.map.assets == "bundled"
     return render("map_page.html",
         css=[local_url(url) if local else url for _, url in _CSS],
@@ -242,7 +246,7 @@ def _page(*, config: Config, generated_at: datetime, text: dict, empty: bool = F
         empty=empty, generated_iso=generated_at.isoformat(timespec="minutes"),
         generated_text=_format_generated(generated_at.astimezone(config.campaign.tz)),
         other_language=config.map.languages[1] if len(config.map.languages) > 1 else "",
-        js_text=page_script(map_script),
+        js_text=js_text,
         data_src=_DATA_SLOT, embed=embed, full_map=config.map.public_url or "index.html")
 
 
